@@ -1,0 +1,695 @@
+//! The pipeline: read the input, find each recipient's report, decide the reason by rules in precedence
+//! order, fall back to the status code table, and point at the evidence.
+
+use crate::code::{self, ReplyCode, StatusCode};
+use crate::diagnosis::{Bounce, Diagnosis, Evidence, Kind};
+use crate::dsn;
+use crate::extract;
+use crate::message::{self, Document, Shape};
+use crate::normalize::Normalized;
+use crate::reason::{Actor, Reason};
+use crate::rules::{Facts, RuleSet};
+
+/// Inputs longer than this are cut: no bounce is that long, and it keeps the work bounded.
+pub const MAX_INPUT: usize = 16 * 1024 * 1024;
+
+/// Rules look at most this much of one text; the words that matter in a bounce come early.
+const MAX_MATCH: usize = 64 * 1024;
+
+/// A text to match rules against, with its place in the input when it is a verbatim copy.
+struct Piece {
+    normalized: Normalized,
+    origin: Option<usize>,
+    source: String,
+}
+
+impl Piece {
+    fn new(source: &str, origin: Option<usize>) -> Piece {
+        let mut end = source.len().min(MAX_MATCH);
+        while !source.is_char_boundary(end) {
+            end -= 1;
+        }
+        let source = &source[..end];
+        Piece {
+            normalized: Normalized::new(source),
+            origin,
+            source: source.to_string(),
+        }
+    }
+
+    /// The input span of a range of `source`, or of the same words found elsewhere in the input.
+    fn input_span(&self, start: usize, end: usize, input: &str) -> Option<(usize, usize)> {
+        if start >= end {
+            return None;
+        }
+        if let Some(o) = self.origin {
+            return Some((o + start, o + end));
+        }
+        let needle = self.source.get(start..end)?;
+        input.find(needle).map(|at| (at, at + needle.len()))
+    }
+}
+
+/// A one-line probe used to test rule examples: its text, codes and command as the classifier would see them.
+pub(crate) struct Probe {
+    pub(crate) normalized: Normalized,
+    reply: Option<ReplyCode>,
+    status: Option<StatusCode>,
+    command: Option<&'static str>,
+}
+
+impl Probe {
+    pub(crate) fn from_line(text: &str) -> Probe {
+        let normalized = Normalized::new(text);
+        Probe {
+            reply: code::find_reply(text).map(|f| f.code),
+            status: code::find_status(text).map(|f| f.code),
+            command: extract::command(&normalized.text),
+            normalized,
+        }
+    }
+
+    pub(crate) fn codes(&self) -> Facts<'static> {
+        Facts {
+            reply: self.reply,
+            status: self.status,
+            command: self.command,
+        }
+    }
+}
+
+/// What one recipient's report says before the reason is decided.
+#[derive(Default)]
+struct Entry {
+    recipient: Option<String>,
+    recipient_span: Option<(usize, usize)>,
+    action: Option<String>,
+    status: Option<(StatusCode, Option<(usize, usize)>)>,
+    reply: Option<(ReplyCode, Option<(usize, usize)>)>,
+    diagnostic: Option<String>,
+    diagnostic_span: Option<(usize, usize)>,
+    diagnostic_type: Option<String>,
+    remote_mta: Option<String>,
+    feedback_type: Option<String>,
+    /// Texts to match, most specific first.
+    pieces: Vec<Piece>,
+}
+
+/// Classifies a bounce. Never fails and never panics: unreadable input gives `onhold` or `undefined`.
+pub fn classify(input: &[u8], rules: &RuleSet) -> Diagnosis {
+    let input = &input[..input.len().min(MAX_INPUT)];
+    let text = crate::lossless_text(input);
+    if text.trim().is_empty() {
+        return Diagnosis {
+            kind: Kind::Empty,
+            bounces: vec![fallback(Reason::Undefined, rules)],
+        };
+    }
+    let doc = message::read(input, &text);
+    let reports: Vec<(dsn::Report, Option<usize>)> = doc
+        .reports
+        .iter()
+        .map(|s| (dsn::parse(&s.text), s.origin))
+        .collect();
+
+    if let Some(d) = feedback(&doc, &reports, &text, rules) {
+        return d;
+    }
+    if let Some(d) = auto_reply(&doc, &reports, &text, rules) {
+        return d;
+    }
+
+    let senders = sender_addresses(&doc, &reports);
+    let body_pieces: Vec<Piece> = doc
+        .bodies
+        .iter()
+        .map(|s| Piece::new(&s.text, s.origin))
+        .collect();
+    let mut entries = dsn_entries(&reports, &text);
+    let human = human_recipients(&doc, &senders);
+    if entries.is_empty() {
+        entries = human
+            .iter()
+            .map(|(addr, span)| Entry {
+                recipient: Some(addr.clone()),
+                recipient_span: *span,
+                ..Entry::default()
+            })
+            .collect();
+    }
+    let recognised = !entries.is_empty();
+    if entries.is_empty() {
+        let recipient = doc
+            .header("x-failed-recipients")
+            .map(|v| v.split(',').next().unwrap_or(v).trim().to_string())
+            .or_else(|| doc.original_header("to").and_then(first_address));
+        let span = recipient
+            .as_deref()
+            .and_then(|r| text.find(r).map(|at| (at, at + r.len())));
+        entries.push(Entry {
+            recipient,
+            recipient_span: span,
+            ..Entry::default()
+        });
+    }
+
+    // Each recipient's own paragraphs of the human text come after its DSN diagnostic.
+    for e in &mut entries {
+        if let Some(addr) = e.recipient.clone() {
+            for seg in &doc.bodies {
+                let found = extract::recipients(&seg.text, &senders);
+                for (s, t) in extract::paragraphs(&seg.text, &found, &addr) {
+                    e.pieces
+                        .push(Piece::new(&seg.text[s..t], seg.origin.map(|o| o + s)));
+                }
+            }
+        }
+    }
+
+    let single = entries.len() == 1;
+    let mut bounces = Vec::new();
+    let mut any_hit = false;
+    for mut e in entries {
+        // Codes: the DSN's own, else the recipient's text, else (one recipient only) anywhere in the body.
+        fill_codes(&mut e, &text);
+        if single && (e.status.is_none() || e.reply.is_none()) {
+            for p in &body_pieces {
+                fill_codes_from(&mut e, p, &text);
+            }
+        }
+        let command = e
+            .pieces
+            .iter()
+            .chain(if single {
+                body_pieces.iter()
+            } else {
+                [].iter()
+            })
+            .find_map(|p| extract::command(&p.normalized.text));
+        let facts = Facts {
+            reply: e.reply.map(|r| r.0),
+            status: e.status.map(|s| s.0),
+            command,
+        };
+        let candidates = e.pieces.iter().chain(body_pieces.iter());
+        let hit = candidates
+            .clone()
+            .find_map(|p| rules.decide(&p.normalized.text, &facts).map(|h| (p, h)));
+        any_hit |= hit.is_some();
+        let (reason, rule_ids, phrase_span, rule) = match hit {
+            Some((p, h)) => {
+                let rule = &rules.rules[h.rule];
+                let (s, t) = p.normalized.source_range(h.start, h.end);
+                (
+                    rule.reason,
+                    vec![rule.id.clone()],
+                    p.input_span(s, t, &text),
+                    Some(rule),
+                )
+            }
+            None => (
+                fallback_reason(
+                    &e,
+                    &facts,
+                    rules,
+                    !body_pieces.iter().all(|p| p.normalized.text.is_empty()),
+                ),
+                Vec::new(),
+                None,
+                None,
+            ),
+        };
+        // A DSN that reports success or a relay is not a failure, whatever its text says.
+        let reason = match e.action.as_deref().map(str::to_ascii_lowercase).as_deref() {
+            Some("delivered" | "relayed" | "expanded")
+                if rule.is_none_or(|r| r.reason.is_failure()) =>
+            {
+                Reason::Delivered
+            }
+            _ => reason,
+        };
+        if e.diagnostic.is_none() {
+            e.diagnostic = diagnostic_line(&e, phrase_span, &text);
+        }
+        bounces.push(finish(
+            e,
+            reason,
+            rule_ids,
+            rule,
+            phrase_span,
+            command,
+            rules,
+        ));
+    }
+
+    // A raw message with no report, no recipient, no code and no known wording is ordinary mail.
+    if doc.shape == Shape::Raw
+        && !recognised
+        && !any_hit
+        && !looks_like_bounce(&doc)
+        && bounces
+            .iter()
+            .all(|b| b.status.is_none() && b.reply_code.is_none())
+    {
+        return Diagnosis {
+            kind: Kind::NotABounce,
+            bounces: Vec::new(),
+        };
+    }
+    let kind = if bounces.iter().all(|b| b.reason == Reason::Delivered) {
+        Kind::Delivered
+    } else {
+        Kind::Bounce
+    };
+    Diagnosis { kind, bounces }
+}
+
+fn first_address(v: &str) -> Option<String> {
+    extract::addresses(v).into_iter().next().map(|a| a.0)
+}
+
+/// Whether the headers say this is a report from a mail system.
+fn looks_like_bounce(doc: &Document) -> bool {
+    let from = doc.header("from").unwrap_or("").to_ascii_lowercase();
+    doc.content_type.as_deref() == Some("multipart/report")
+        || doc.header("x-failed-recipients").is_some()
+        || from.contains("mailer-daemon")
+        || from.contains("postmaster")
+        || from.contains("mail delivery")
+}
+
+/// Addresses of the person who sent the bounced message: never the failed recipient.
+fn sender_addresses(doc: &Document, reports: &[(dsn::Report, Option<usize>)]) -> Vec<String> {
+    let mut out = Vec::new();
+    if doc.shape == Shape::Raw {
+        for h in ["to", "delivered-to", "x-original-to"] {
+            if let Some(v) = doc.header(h) {
+                out.extend(extract::addresses(v).into_iter().map(|a| a.0));
+            }
+        }
+    }
+    for h in ["from", "return-path", "sender", "reply-to"] {
+        if let Some(v) = doc.original_header(h) {
+            out.extend(extract::addresses(v).into_iter().map(|a| a.0));
+        }
+    }
+    for (r, _) in reports {
+        for f in ["x-postfix-sender", "original-mail-from"] {
+            if let Some(v) = r.message.value(f) {
+                out.extend(extract::addresses(v).into_iter().map(|a| a.0));
+            }
+        }
+    }
+    out
+}
+
+fn human_recipients(doc: &Document, senders: &[String]) -> Vec<(String, Option<(usize, usize)>)> {
+    let mut out: Vec<(String, Option<(usize, usize)>)> = Vec::new();
+    for seg in &doc.bodies {
+        let found = extract::recipients(&seg.text, senders);
+        for addr in extract::distinct(&found) {
+            if out.iter().any(|(a, _)| a.eq_ignore_ascii_case(&addr)) {
+                continue;
+            }
+            let span = found
+                .iter()
+                .find(|f| f.address == addr)
+                .and_then(|f| seg.origin.map(|o| (o + f.start, o + f.end)));
+            out.push((addr, span));
+        }
+    }
+    out
+}
+
+fn dsn_entries(reports: &[(dsn::Report, Option<usize>)], text: &str) -> Vec<Entry> {
+    let mut out: Vec<Entry> = Vec::new();
+    for (report, origin) in reports {
+        for g in &report.recipients {
+            let rcpt_field = g
+                .get("final-recipient")
+                .or_else(|| g.get("original-recipient"))
+                .or_else(|| g.get("x-actual-recipient"));
+            let recipient = rcpt_field
+                .map(|f| dsn::address(&f.value).to_string())
+                .filter(|a| a.contains('@'));
+            // The same recipient reported twice (a DSN inside a forwarded DSN) counts once.
+            if let Some(r) = &recipient
+                && out.iter().any(|e| {
+                    e.recipient
+                        .as_deref()
+                        .is_some_and(|x| x.eq_ignore_ascii_case(r))
+                })
+            {
+                continue;
+            }
+            let span = |f: &dsn::Field| origin.map(|o| (o + f.start, o + f.end));
+            let recipient_span = rcpt_field.and_then(|f| {
+                let addr = recipient.as_deref()?;
+                let at = text.get(span(f)?.0..span(f)?.1)?.find(addr)?;
+                Some((span(f)?.0 + at, span(f)?.0 + at + addr.len()))
+            });
+            let mut e = Entry {
+                recipient,
+                recipient_span,
+                action: g.value("action").map(|a| {
+                    a.split_whitespace()
+                        .next()
+                        .unwrap_or(a)
+                        .to_ascii_lowercase()
+                }),
+                remote_mta: g.value("remote-mta").map(|v| dsn::address(v).to_string()),
+                ..Entry::default()
+            };
+            if let Some(st) = g.get("status")
+                && let Some(found) = code::find_status(&st.value)
+            {
+                e.status = Some((
+                    found.code,
+                    span(st)
+                        .map(|(s, _)| (s + found.start, s + found.end))
+                        .filter(|_| st.value.len() == st.end - st.start),
+                ));
+            }
+            if let Some(dc) = g.get("diagnostic-code") {
+                let (diag, lead) = dsn::diagnostic(&dc.value);
+                if !diag.is_empty() {
+                    e.diagnostic = Some(diag.to_string());
+                    e.diagnostic_type = dsn::diagnostic_type(&dc.value);
+                    e.diagnostic_span = span(dc).map(|(s, t)| (s + lead.min(t - s), t));
+                    // Folded values differ from the raw text; keep the mapping only for the first line.
+                    let origin = span(dc).map(|(s, _)| s + lead).filter(|_| {
+                        !dc.value.contains("  ") && dc.value.len() == dc.end - dc.start
+                    });
+                    e.pieces.push(Piece::new(diag, origin));
+                }
+            }
+            out.push(e);
+        }
+    }
+    out
+}
+
+fn fill_codes(e: &mut Entry, input: &str) {
+    let pieces = std::mem::take(&mut e.pieces);
+    for p in &pieces {
+        fill_codes_from(e, p, input);
+    }
+    e.pieces = pieces;
+}
+
+fn fill_codes_from(e: &mut Entry, p: &Piece, input: &str) {
+    if e.reply.is_none()
+        && let Some(f) = code::find_reply(&p.source)
+    {
+        e.reply = Some((f.code, p.input_span(f.start, f.end, input)));
+    }
+    let found = code::find_status(&p.source);
+    match (e.status, found) {
+        (None, Some(f)) => e.status = Some((f.code, p.input_span(f.start, f.end, input))),
+        // A generic DSN status (`5.0.0`) gives way to a precise one in the diagnostic of the same class.
+        (Some((st, _)), Some(f))
+            if st.subject == 0 && st.detail == 0 && f.code.class == st.class && f.code != st =>
+        {
+            e.status = Some((f.code, p.input_span(f.start, f.end, input)));
+        }
+        _ => {}
+    }
+}
+
+/// When no wording matched: the status code table, then a bare reply code, then `onhold`/`undefined`.
+fn fallback_reason(e: &Entry, facts: &Facts<'_>, rules: &RuleSet, has_text: bool) -> Reason {
+    if let Some(r) = facts
+        .status
+        .and_then(|s| rules.status_info(s))
+        .and_then(|i| i.reason)
+    {
+        return r;
+    }
+    if e.diagnostic_type
+        .as_deref()
+        .is_some_and(|t| t.starts_with("x-unix"))
+    {
+        return Reason::MailerError;
+    }
+    if let Some(r) = facts
+        .reply
+        .and_then(|c| rules.reply_info(c))
+        .and_then(|i| i.reason)
+    {
+        return r;
+    }
+    if has_text || !e.pieces.is_empty() {
+        Reason::OnHold
+    } else {
+        Reason::Undefined
+    }
+}
+
+fn diagnostic_line(e: &Entry, phrase: Option<(usize, usize)>, input: &str) -> Option<String> {
+    let anchor = phrase
+        .or(e.reply.and_then(|r| r.1))
+        .or(e.status.and_then(|s| s.1))?;
+    let start = input[..anchor.0].rfind('\n').map_or(0, |i| i + 1);
+    let mut end = input[anchor.1..]
+        .find('\n')
+        .map_or(input.len(), |i| anchor.1 + i);
+    // Keep continuation lines of the same statement.
+    while let Some(next) = input[end..].strip_prefix('\n') {
+        let line_end = next.find('\n').map_or(next.len(), |i| i);
+        let line = &next[..line_end];
+        if line.starts_with([' ', '\t'])
+            && !line.trim().is_empty()
+            && end + 1 + line_end - start < 600
+        {
+            end += 1 + line_end;
+        } else {
+            break;
+        }
+    }
+    let line = input[start..end]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!line.is_empty()).then(|| line.chars().take(500).collect())
+}
+
+fn finish(
+    e: Entry,
+    reason: Reason,
+    rule_ids: Vec<String>,
+    rule: Option<&crate::rules::Rule>,
+    phrase: Option<(usize, usize)>,
+    command: Option<&str>,
+    rules: &RuleSet,
+) -> Bounce {
+    let status = e
+        .status
+        .map(|s| s.0)
+        .or_else(|| default_status(reason, &e, rules));
+    let permanent = status
+        .map(|s| s.class == 5)
+        .or(e.reply.map(|r| r.0.class() == 5))
+        .or(match e.action.as_deref() {
+            Some("failed") => Some(true),
+            Some("delayed") => Some(false),
+            _ => None,
+        })
+        .filter(|_| reason.is_failure());
+    let info = rules.reason_info(reason);
+    let mut evidence = Vec::new();
+    let mut push = |span: Option<(usize, usize)>, kind: &'static str| {
+        if let Some((start, end)) = span
+            && start < end
+            && !evidence
+                .iter()
+                .any(|x: &Evidence| x.start == start && x.end == end)
+        {
+            evidence.push(Evidence { start, end, kind });
+        }
+    };
+    push(e.recipient_span, "recipient");
+    push(e.reply.and_then(|r| r.1), "reply");
+    push(e.status.and_then(|s| s.1), "status");
+    push(phrase, "phrase");
+    if phrase.is_none() {
+        push(e.diagnostic_span, "diagnostic");
+    }
+    evidence.sort_by_key(|x| (x.start, x.end));
+    let action = e.action.clone().or_else(|| {
+        reason.is_failure().then(|| {
+            if permanent == Some(false) {
+                "delayed"
+            } else {
+                "failed"
+            }
+            .to_string()
+        })
+    });
+    Bounce {
+        recipient: e.recipient,
+        action,
+        status: status.map(|s| s.to_string()),
+        reply_code: e.reply.map(|r| r.0.to_string()),
+        reason,
+        hard_bounce: reason.is_hard() && permanent != Some(false),
+        permanent,
+        actor: rule
+            .and_then(|r| r.actor)
+            .or(info.map(|i| i.actor))
+            .unwrap_or(Actor::Sender),
+        diagnostic: e.diagnostic,
+        remote_mta: e.remote_mta,
+        command: command.map(str::to_string),
+        rules: rule_ids,
+        evidence,
+        article: rule
+            .and_then(|r| r.article.clone())
+            .or_else(|| info.and_then(|i| i.article.clone())),
+        tree: rule
+            .and_then(|r| r.tree.clone())
+            .or_else(|| info.and_then(|i| i.tree.clone())),
+        feedback_type: e.feedback_type,
+    }
+}
+
+/// The status to report when the text gives none: the reason's usual code from the table, in the class the
+/// reply code or action implies.
+fn default_status(reason: Reason, e: &Entry, rules: &RuleSet) -> Option<StatusCode> {
+    let class = match (e.reply, e.action.as_deref()) {
+        (Some((r, _)), _) if matches!(r.class(), 4 | 5) => r.class(),
+        (_, Some("delayed")) => 4,
+        (_, Some("failed")) | (None, None) => 5,
+        _ => return None,
+    };
+    let code = rules
+        .status_codes
+        .iter()
+        .find(|c| c.reason == Some(reason) && c.code.starts_with("X."))?;
+    StatusCode::parse(&code.code.replacen('X', &class.to_string(), 1))
+}
+
+fn fallback(reason: Reason, rules: &RuleSet) -> Bounce {
+    let info = rules.reason_info(reason);
+    Bounce {
+        recipient: None,
+        action: None,
+        status: None,
+        reply_code: None,
+        reason,
+        hard_bounce: false,
+        permanent: None,
+        actor: info.map_or(Actor::Sender, |i| i.actor),
+        diagnostic: None,
+        remote_mta: None,
+        command: None,
+        rules: Vec::new(),
+        evidence: Vec::new(),
+        article: info.and_then(|i| i.article.clone()),
+        tree: info.and_then(|i| i.tree.clone()),
+        feedback_type: None,
+    }
+}
+
+/// Complaint reports (RFC 5965): one entry per reported recipient.
+fn feedback(
+    doc: &Document,
+    reports: &[(dsn::Report, Option<usize>)],
+    text: &str,
+    rules: &RuleSet,
+) -> Option<Diagnosis> {
+    let (report, origin) = reports
+        .iter()
+        .find(|(r, _)| r.message.get("feedback-type").is_some())?;
+    if doc
+        .report_type
+        .as_deref()
+        .is_some_and(|t| t != "feedback-report")
+    {
+        return None;
+    }
+    let ftype = report
+        .message
+        .value("feedback-type")
+        .map(str::to_ascii_lowercase);
+    let mut recipients: Vec<(String, Option<(usize, usize)>)> = report
+        .message
+        .fields
+        .iter()
+        .filter(|f| f.name == "original-rcpt-to" || f.name == "removal-recipient")
+        .map(|f| {
+            (
+                dsn::address(&f.value).to_string(),
+                origin.map(|o| (o + f.start, o + f.end)),
+            )
+        })
+        .collect();
+    if recipients.is_empty()
+        && let Some(to) = doc.original_header("to").and_then(first_address)
+    {
+        let span = text.find(&to).map(|at| (at, at + to.len()));
+        recipients.push((to, span));
+    }
+    if recipients.is_empty() {
+        recipients.push((String::new(), None));
+    }
+    let bounces = recipients
+        .into_iter()
+        .map(|(addr, span)| {
+            let mut b = fallback(Reason::Feedback, rules);
+            b.recipient = (!addr.is_empty()).then_some(addr);
+            b.feedback_type = ftype.clone();
+            if let Some((start, end)) = span {
+                b.evidence.push(Evidence {
+                    start,
+                    end,
+                    kind: "recipient",
+                });
+            }
+            b
+        })
+        .collect();
+    Some(Diagnosis {
+        kind: Kind::Feedback,
+        bounces,
+    })
+}
+
+/// Automatic replies (RFC 3834 `Auto-Submitted: auto-replied`, and the older vacation headers).
+fn auto_reply(
+    doc: &Document,
+    reports: &[(dsn::Report, Option<usize>)],
+    text: &str,
+    rules: &RuleSet,
+) -> Option<Diagnosis> {
+    if doc.shape != Shape::Raw || reports.iter().any(|(r, _)| !r.recipients.is_empty()) {
+        return None;
+    }
+    let auto = doc
+        .header("auto-submitted")
+        .is_some_and(|v| v.trim().to_ascii_lowercase().starts_with("auto-replied"))
+        || doc.header("x-autoreply").is_some()
+        || doc.header("x-autorespond").is_some()
+        || doc
+            .header("precedence")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("auto_reply"));
+    let from = doc.header("from").unwrap_or("").to_ascii_lowercase();
+    if !auto || from.contains("mailer-daemon") || from.contains("postmaster") {
+        return None;
+    }
+    let mut b = fallback(Reason::Vacation, rules);
+    b.recipient = doc.header("from").and_then(first_address);
+    if let Some(r) = &b.recipient
+        && let Some(at) = text.find(r.as_str())
+    {
+        b.evidence.push(Evidence {
+            start: at,
+            end: at + r.len(),
+            kind: "recipient",
+        });
+    }
+    b.diagnostic = doc.header("subject").map(str::to_string);
+    Some(Diagnosis {
+        kind: Kind::AutoReply,
+        bounces: vec![b],
+    })
+}

@@ -1,0 +1,261 @@
+//! Finding recipients, codes and the failed SMTP command in human-readable bounce text.
+//!
+//! Mail servers write the failed address on a line of its own or at the start of one (Postfix `<a@b>: host
+//! ... said:`, qmail `<a@b>:`, Exim's indented address, Exchange's address line), or in a sentence ("wasn't
+//! delivered to a@b"). Addresses that name the sender or the reporting system are not recipients.
+
+/// An address found in text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Found {
+    /// The address as written.
+    pub address: String,
+    /// Byte range in the text.
+    pub start: usize,
+    /// End of the range.
+    pub end: usize,
+    /// Whether it starts its line (after brackets, quotes and bullets): the strongest sign of a recipient.
+    pub leading: bool,
+}
+
+fn is_local_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"._%+-=/'!#$&*?^`{|}~".contains(&b)
+}
+
+fn is_domain_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'.' || b == b'-'
+}
+
+/// Every address-shaped string in `text`, in order.
+pub fn addresses(text: &str) -> Vec<(String, usize, usize)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(rel) = b.get(i..).and_then(|s| s.iter().position(|&c| c == b'@')) {
+        let at = i + rel;
+        i = at + 1;
+        let mut s = at;
+        while s > 0 && is_local_char(b[s - 1]) {
+            s -= 1;
+        }
+        // Local parts don't start with a dot or a quote.
+        while s < at && matches!(b[s], b'.' | b'\'' | b'`' | b'=' | b'/') {
+            s += 1;
+        }
+        let mut e = at + 1;
+        while e < b.len() && is_domain_char(b[e]) {
+            e += 1;
+        }
+        while e > at + 1 && matches!(b[e - 1], b'.' | b'-') {
+            e -= 1;
+        }
+        let domain = &text[at + 1..e];
+        let tld_ok = domain
+            .rsplit('.')
+            .next()
+            .is_some_and(|t| t.len() >= 2 && t.bytes().all(|c| c.is_ascii_alphabetic()));
+        if s == at || !domain.contains('.') || !tld_ok {
+            continue;
+        }
+        out.push((text[s..e].to_string(), s, e));
+        i = e;
+    }
+    out
+}
+
+/// Local parts that belong to the system reporting the failure, not to a recipient.
+fn is_system_address(addr: &str) -> bool {
+    let local = addr.split('@').next().unwrap_or("").to_ascii_lowercase();
+    matches!(
+        local.as_str(),
+        "mailer-daemon"
+            | "postmaster"
+            | "mail-daemon"
+            | "maildaemon"
+            | "mailerdaemon"
+            | "double-bounce"
+    )
+}
+
+/// Header-like prefixes whose addresses are never the failed recipient.
+const NOT_RECIPIENT_FIELDS: &[&str] = &[
+    "from:",
+    "sender:",
+    "reply-to:",
+    "return-path:",
+    "message-id:",
+    "in-reply-to:",
+    "references:",
+    "to:",
+    "cc:",
+    "x-postfix-sender:",
+    "original-mail-from:",
+    "received:",
+    "envelope-from",
+    "mail from:",
+    "sent by:",
+    "sender address:",
+];
+
+/// Candidate recipients in human text, excluding `exclude` (sender addresses) and system addresses.
+pub fn recipients(text: &str, exclude: &[String]) -> Vec<Found> {
+    let mut out: Vec<Found> = Vec::new();
+    for (address, start, end) in addresses(text) {
+        if is_system_address(&address) || exclude.iter().any(|x| x.eq_ignore_ascii_case(&address)) {
+            continue;
+        }
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let lead = text[line_start..start].trim().to_ascii_lowercase();
+        let lead_trimmed = lead.trim_end_matches(['<', '"', '\'', '(', '[', ' ']);
+        if NOT_RECIPIENT_FIELDS.iter().any(|f| lead.starts_with(f))
+            || lead_trimmed.ends_with("from")
+            || lead_trimmed.ends_with("from:")
+            || lead_trimmed.ends_with("sender")
+            || lead_trimmed.ends_with("sender:")
+            || lead_trimmed.ends_with("by")
+            || lead_trimmed.ends_with("mailto:")
+            || lead_trimmed.ends_with("message-id")
+        {
+            continue;
+        }
+        // A message-id looks like an address: `<1234.abcd@host>` right after "id" or inside a Received line.
+        let leading = lead_trimmed
+            .chars()
+            .all(|c| matches!(c, '*' | '-' | '•' | '>' | ':' | '#' | ' ' | '\t'))
+            || lead_trimmed.ends_with("recipient:")
+            || lead_trimmed.ends_with("recipient")
+            || lead_trimmed.ends_with("rcpt to:")
+            || lead_trimmed.ends_with("address:")
+            || lead_trimmed.ends_with("to:");
+        out.push(Found {
+            address,
+            start,
+            end,
+            leading,
+        });
+    }
+    out
+}
+
+/// The distinct recipients, leading ones preferred: if any address starts a line, only those count.
+pub fn distinct(found: &[Found]) -> Vec<String> {
+    let any_leading = found.iter().any(|f| f.leading);
+    let mut out: Vec<String> = Vec::new();
+    for f in found.iter().filter(|f| f.leading || !any_leading) {
+        if !out.iter().any(|a| a.eq_ignore_ascii_case(&f.address)) {
+            out.push(f.address.clone());
+        }
+    }
+    out
+}
+
+/// The pieces of `text` that speak of `address`: from the line of each of its mentions up to the line of the
+/// next mention of another recipient.
+pub fn paragraphs(text: &str, found: &[Found], address: &str) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (i, f) in found.iter().enumerate() {
+        if !f.address.eq_ignore_ascii_case(address) {
+            continue;
+        }
+        let start = text[..f.start].rfind('\n').map_or(0, |p| p + 1);
+        let end = found[i + 1..]
+            .iter()
+            .find(|g| !g.address.eq_ignore_ascii_case(address))
+            .map_or(text.len(), |g| {
+                text[..g.start]
+                    .rfind('\n')
+                    .map_or(g.start, |p| p + 1)
+                    .max(start)
+            });
+        match out.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => out.push((start, end)),
+        }
+    }
+    out
+}
+
+/// The SMTP stage at which the server refused, from the way MTAs report it (RFC 5321 command names).
+pub fn command(normalized: &str) -> Option<&'static str> {
+    const STAGES: &[(&str, &str)] = &[
+        ("in reply to rcpt to", "RCPT"),
+        ("after rcpt to", "RCPT"),
+        ("did not like our rcpt to", "RCPT"),
+        ("does not like recipient", "RCPT"),
+        (">>> rcpt to", "RCPT"),
+        ("rcpt to:<", "RCPT"),
+        ("in reply to end of data", "DATA"),
+        ("after end of data", "DATA"),
+        ("in reply to data", "DATA"),
+        ("after data", "DATA"),
+        ("did not like our final data", "DATA"),
+        ("did not like our data", "DATA"),
+        ("during the data", "DATA"),
+        (">>> data", "DATA"),
+        ("in reply to mail from", "MAIL"),
+        ("after mail from", "MAIL"),
+        ("did not like our mail from", "MAIL"),
+        (">>> mail from", "MAIL"),
+        ("in reply to helo", "HELO"),
+        ("in reply to ehlo", "EHLO"),
+        ("after helo", "HELO"),
+        ("after ehlo", "EHLO"),
+        ("in reply to starttls", "STARTTLS"),
+        ("after starttls", "STARTTLS"),
+        ("in reply to auth", "AUTH"),
+        ("refused to talk to me", "CONN"),
+        ("after initial connection", "CONN"),
+        ("while connected to", "CONN"),
+        ("greeting", "CONN"),
+    ];
+    STAGES
+        .iter()
+        .filter_map(|(p, c)| normalized.find(p).map(|at| (at, *c)))
+        .min_by_key(|(at, _)| *at)
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_addresses() {
+        let a = addresses("to <bob.smith@example.com>, and x@y, 'carol@example.org'.");
+        let names: Vec<_> = a.iter().map(|x| x.0.as_str()).collect();
+        assert_eq!(names, ["bob.smith@example.com", "carol@example.org"]);
+    }
+
+    #[test]
+    fn recipients_skip_senders_and_prefer_line_starts() {
+        let text = "From: MAILER-DAEMON@example.net\n<r@example.com> (expanded from <k@example.org>): user unknown\nsent by s@example.org\n";
+        let f = recipients(text, &[]);
+        assert_eq!(distinct(&f), ["r@example.com"]);
+    }
+
+    #[test]
+    fn sentence_recipients_when_nothing_leads() {
+        let text = "Your message wasn't delivered to bob@example.com because the address couldn't be found.";
+        assert_eq!(distinct(&recipients(text, &[])), ["bob@example.com"]);
+    }
+
+    #[test]
+    fn paragraphs_split_by_other_recipients() {
+        let text = "<a@example.com>:\nno mailbox\n\n<b@example.com>:\nfull\n";
+        let f = recipients(text, &[]);
+        let p = paragraphs(text, &f, "a@example.com");
+        assert_eq!(&text[p[0].0..p[0].1], "<a@example.com>:\nno mailbox\n\n");
+    }
+
+    #[test]
+    fn stages() {
+        assert_eq!(
+            command("host x said: 550 no (in reply to rcpt to command)"),
+            Some("RCPT")
+        );
+        assert_eq!(
+            command("smtp error from remote mail server after end of data: 554"),
+            Some("DATA")
+        );
+        assert_eq!(command("nothing here"), None);
+    }
+}

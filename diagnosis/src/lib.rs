@@ -1,0 +1,61 @@
+//! The bouncebook diagnosis engine: give it a bounced email — a whole raw message, the text a mail client shows,
+//! or one line of an SMTP error — and it says, per recipient, what happened, the codes, whether it is permanent,
+//! who must act, which rules decided, where the evidence is, and which article fixes it.
+//!
+//! It is pure Rust with no I/O, so the same code runs in the `bouncebook` CLI and, compiled to WebAssembly, in
+//! the reader's browser. Reasons use Sisimai's names. Rules are data (`content/rules/*.toml`); the bundled ones
+//! are compiled in.
+//!
+//! ```
+//! use diagnosis::{classify, Reason, RuleSet};
+//!
+//! let d = classify(b"550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown", RuleSet::bundled());
+//! let b = &d.bounces[0];
+//! assert_eq!(b.reason, Reason::UserUnknown);
+//! assert_eq!(b.recipient.as_deref(), Some("bob@example.com"));
+//! assert_eq!(b.status.as_deref(), Some("5.1.1"));
+//! assert!(b.hard_bounce);
+//! ```
+
+mod classify;
+pub mod code;
+mod diagnosis;
+pub mod dsn;
+mod extract;
+mod message;
+pub mod normalize;
+mod reason;
+pub mod rules;
+
+pub use classify::{MAX_INPUT, classify};
+pub use code::{ReplyCode, StatusCode};
+pub use diagnosis::{Bounce, Diagnosis, Evidence, Kind};
+pub use reason::{Actor, Reason, UnknownReason};
+pub use rules::{RuleError, RuleSet, Source};
+
+/// The input as text with the same byte offsets: invalid UTF-8 bytes become `?` one for one.
+pub fn lossless_text(input: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(input) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => {
+            let mut out = String::with_capacity(input.len());
+            let mut rest = input;
+            loop {
+                match std::str::from_utf8(rest) {
+                    Ok(s) => {
+                        out.push_str(s);
+                        break;
+                    }
+                    Err(e) => {
+                        let (good, bad) = rest.split_at(e.valid_up_to());
+                        out.push_str(std::str::from_utf8(good).unwrap_or_default());
+                        let skip = e.error_len().unwrap_or(bad.len()).max(1);
+                        out.extend(std::iter::repeat_n('?', skip));
+                        rest = &bad[skip..];
+                    }
+                }
+            }
+            std::borrow::Cow::Owned(out)
+        }
+    }
+}

@@ -1,0 +1,589 @@
+//! From what the reader has to the texts the classifier reads: a raw message (RFC 5322 + MIME) is taken apart
+//! with mail-parser; anything else is taken as pasted text. Each text keeps where it sits in the input, so
+//! evidence can be highlighted there.
+
+use mail_parser::{HeaderValue, Message, MessageParser, MimeHeaders, PartType};
+
+/// Deepest `message/rfc822` nesting followed; deeper parts are ignored (bounces quote one message, maybe two).
+const MAX_DEPTH: usize = 4;
+
+/// A piece of text and where it is in the input when it is a verbatim copy.
+#[derive(Clone, Debug)]
+pub struct Segment {
+    /// The decoded text.
+    pub text: String,
+    /// Byte offset of `text` in the input, when the input holds it byte for byte.
+    pub origin: Option<usize>,
+}
+
+/// What kind of thing the input is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// A whole message with headers.
+    Raw,
+    /// Text copied from a mail client, or a single line.
+    Pasted,
+}
+
+/// The texts of the input, sorted by role.
+#[derive(Clone, Debug)]
+pub struct Document {
+    /// Raw message or pasted text.
+    pub shape: Shape,
+    /// Top-level headers, lowercase names, decoded values (raw messages only).
+    pub headers: Vec<(String, String)>,
+    /// The `Content-Type` of the top level, lowercase (`multipart/report`), and its `report-type` parameter.
+    pub content_type: Option<String>,
+    /// `report-type` of a multipart/report.
+    pub report_type: Option<String>,
+    /// Human-readable text (text/plain parts, or text/html converted, or the pasted text), with any returned
+    /// original message cut off.
+    pub bodies: Vec<Segment>,
+    /// `message/delivery-status` and `message/feedback-report` parts (pasted text is scanned as well).
+    pub reports: Vec<Segment>,
+    /// Headers of the returned original message, lowercase names.
+    pub original: Vec<(String, String)>,
+}
+
+impl Document {
+    /// The first top-level header of that (lowercase) name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The first header of that name in the returned original message.
+    pub fn original_header(&self, name: &str) -> Option<&str> {
+        self.original
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Reads the input. `text` is `input` with invalid UTF-8 replaced byte for byte, so offsets agree.
+pub fn read(input: &[u8], text: &str) -> Document {
+    if looks_raw(text)
+        && let Some(msg) = MessageParser::default().parse(input)
+    {
+        let mut doc = Document {
+            shape: Shape::Raw,
+            headers: Vec::new(),
+            content_type: None,
+            report_type: None,
+            bodies: Vec::new(),
+            reports: Vec::new(),
+            original: Vec::new(),
+        };
+        doc.headers = headers_of(&msg, 0);
+        if let Some(ct) = msg.content_type() {
+            doc.content_type =
+                Some(format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or("")).to_ascii_lowercase());
+            doc.report_type = ct.attribute("report-type").map(str::to_ascii_lowercase);
+        }
+        walk(&msg, input, 0, &mut doc, true);
+        if doc.bodies.is_empty() && doc.reports.is_empty() {
+            // A message with no text part at all: fall back to the whole input so nothing is lost.
+            doc.bodies.push(Segment {
+                text: text.to_string(),
+                origin: Some(0),
+            });
+        }
+        return doc;
+    }
+    let end = returned_message_start(text);
+    Document {
+        shape: Shape::Pasted,
+        headers: Vec::new(),
+        content_type: None,
+        report_type: None,
+        bodies: vec![Segment {
+            text: text[..end].to_string(),
+            origin: Some(0),
+        }],
+        reports: vec![Segment {
+            text: text.to_string(),
+            origin: Some(0),
+        }],
+        original: header_block(&text[end..]),
+    }
+}
+
+fn headers_of(msg: &Message<'_>, part: u32) -> Vec<(String, String)> {
+    let Some(p) = msg.part(part) else {
+        return Vec::new();
+    };
+    p.headers
+        .iter()
+        .map(|h| {
+            let value = match &h.value {
+                HeaderValue::Text(t) => t.to_string(),
+                HeaderValue::TextList(l) => l.join(", "),
+                HeaderValue::Address(a) => a
+                    .iter()
+                    .map(|addr| match (&addr.name, &addr.address) {
+                        (Some(n), Some(a)) => format!("{n} <{a}>"),
+                        (None, Some(a)) => a.to_string(),
+                        (Some(n), None) => n.to_string(),
+                        (None, None) => String::new(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                HeaderValue::ContentType(ct) => {
+                    format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or(""))
+                }
+                HeaderValue::DateTime(_) | HeaderValue::Received(_) | HeaderValue::Empty => {
+                    raw_header(msg, h)
+                }
+            };
+            (h.name.as_str().to_ascii_lowercase(), value)
+        })
+        .collect()
+}
+
+fn raw_header(msg: &Message<'_>, h: &mail_parser::Header<'_>) -> String {
+    let raw = msg.raw_message();
+    raw.get(h.offset_start as usize..h.offset_end as usize)
+        .map(|b| {
+            String::from_utf8_lossy(b)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default()
+}
+
+fn walk(msg: &Message<'_>, input: &[u8], depth: usize, doc: &mut Document, top: bool) {
+    let mut saw_plain = false;
+    let mut html = Vec::new();
+    for (idx, part) in msg.parts.iter().enumerate() {
+        let (ctype, subtype) = match part.content_type() {
+            Some(ct) => (
+                ct.ctype().to_ascii_lowercase(),
+                ct.subtype()
+                    .map(str::to_ascii_lowercase)
+                    .unwrap_or_default(),
+            ),
+            None => ("text".to_string(), "plain".to_string()),
+        };
+        let is_attachment = part
+            .content_disposition()
+            .is_some_and(|d| d.ctype().eq_ignore_ascii_case("attachment"));
+        match &part.body {
+            PartType::Text(t) => {
+                let seg = segment(t, part, input, top);
+                match (ctype.as_str(), subtype.as_str()) {
+                    (
+                        "message",
+                        "delivery-status" | "feedback-report" | "global-delivery-status",
+                    ) => doc.reports.push(seg),
+                    ("text", "rfc822-headers") | ("message", "rfc822-headers") => {
+                        if doc.original.is_empty() {
+                            doc.original = header_block(&seg.text);
+                        }
+                    }
+                    ("text", "plain") | ("text", "enriched") if !is_attachment || !top => {
+                        let end = returned_message_start(&seg.text);
+                        if doc.original.is_empty() && end < seg.text.len() {
+                            doc.original = header_block(&seg.text[end..]);
+                        }
+                        let mut seg = seg;
+                        seg.text.truncate(end);
+                        if !seg.text.trim().is_empty() {
+                            saw_plain = true;
+                            doc.bodies.push(seg);
+                        }
+                    }
+                    _ => {
+                        // Unknown text/* parts (e.g. a delivery-status sent as text/plain attachment) are
+                        // scanned for report fields.
+                        doc.reports.push(seg);
+                    }
+                }
+            }
+            PartType::Html(h) => {
+                let _ = idx;
+                html.push(Segment {
+                    text: html_to_text(h),
+                    origin: None,
+                });
+            }
+            PartType::Binary(b) | PartType::InlineBinary(b) => {
+                if ctype == "message"
+                    && matches!(
+                        subtype.as_str(),
+                        "delivery-status" | "feedback-report" | "global-delivery-status"
+                    )
+                {
+                    let text = crate::lossless_text(b).into_owned();
+                    let origin = verbatim_origin(&text, part, input);
+                    doc.reports.push(Segment { text, origin });
+                } else if ctype == "text" && subtype == "rfc822-headers" && doc.original.is_empty()
+                {
+                    doc.original = header_block(&crate::lossless_text(b));
+                }
+            }
+            PartType::Message(inner) => {
+                if doc.original.is_empty() {
+                    doc.original = headers_of(inner, 0);
+                }
+                // A bounce forwarded as an attachment: read the inner message too, but only for reports.
+                if depth + 1 < MAX_DEPTH && doc.reports.is_empty() {
+                    let mut inner_doc = Document {
+                        shape: Shape::Raw,
+                        headers: Vec::new(),
+                        content_type: None,
+                        report_type: None,
+                        bodies: Vec::new(),
+                        reports: Vec::new(),
+                        original: Vec::new(),
+                    };
+                    walk(inner, input, depth + 1, &mut inner_doc, false);
+                    doc.reports.extend(
+                        inner_doc
+                            .reports
+                            .into_iter()
+                            .filter(|s| !s.text.trim().is_empty()),
+                    );
+                }
+            }
+            PartType::Multipart(_) => {}
+        }
+    }
+    if !saw_plain && top {
+        doc.bodies.extend(html);
+    }
+}
+
+fn segment(text: &str, part: &mail_parser::MessagePart<'_>, input: &[u8], _top: bool) -> Segment {
+    let origin = verbatim_origin(text, part, input);
+    Segment {
+        text: text.to_string(),
+        origin,
+    }
+}
+
+/// Where the decoded text sits in the input, if the part was not transformed (7bit/8bit UTF-8 or ASCII).
+fn verbatim_origin(text: &str, part: &mail_parser::MessagePart<'_>, input: &[u8]) -> Option<usize> {
+    let start = part.offset_body as usize;
+    let end = (part.offset_end as usize).min(input.len());
+    let raw = input.get(start..end)?;
+    let n = text.len();
+    (raw.len() >= n && &raw[..n] == text.as_bytes()).then_some(start)
+}
+
+/// Where a returned original message starts inside a body: the first run of at least three consecutive header
+/// lines that includes a header every message has. Returns `text.len()` when there is none.
+pub fn returned_message_start(text: &str) -> usize {
+    const CORE: &[&str] = &[
+        "received",
+        "return-path",
+        "message-id",
+        "from",
+        "date",
+        "subject",
+        "to",
+        "mime-version",
+        "dkim-signature",
+        "content-type",
+    ];
+    let mut run_start: Option<usize> = None;
+    let mut run_len = 0;
+    let mut core = 0;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        if run_len > 0 && body.starts_with([' ', '\t']) && !body.trim().is_empty() {
+            continue; // folded header line
+        }
+        match header_name(body) {
+            Some(name) if !is_report_field(&name) => {
+                if run_len == 0 {
+                    run_start = Some(start);
+                    core = 0;
+                }
+                run_len += 1;
+                if CORE.contains(&name.as_str()) {
+                    core += 1;
+                }
+                if run_len >= 3 && core >= 2 {
+                    // Include a marker line ("Original message headers:") right before? No: it is human text.
+                    return run_start.unwrap_or(start);
+                }
+            }
+            _ => run_len = 0,
+        }
+    }
+    text.len()
+}
+
+fn is_report_field(name: &str) -> bool {
+    name.starts_with("x-postfix")
+        || matches!(
+            name,
+            "reporting-mta"
+                | "final-recipient"
+                | "original-recipient"
+                | "action"
+                | "status"
+                | "remote-mta"
+                | "diagnostic-code"
+                | "last-attempt-date"
+                | "arrival-date"
+                | "received-from-mta"
+                | "feedback-type"
+                | "user-agent"
+                | "version"
+                | "original-mail-from"
+                | "original-rcpt-to"
+                | "source-ip"
+                | "reported-domain"
+                | "x-actual-recipient"
+                | "will-retry-until"
+                | "dsn-gateway"
+                | "original-envelope-id"
+                | "authentication-results"
+                | "incidents"
+                | "removal-recipient"
+                | "reported-uri"
+                | "final-log-id"
+        )
+}
+
+/// `Name: value` → lowercase name, when the line is shaped like a header.
+fn header_name(line: &str) -> Option<String> {
+    let colon = line.find(':')?;
+    let name = &line[..colon];
+    (!name.is_empty()
+        && name.len() <= 40
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+    .then(|| name.to_ascii_lowercase())
+}
+
+/// Reads a block of headers (unfolding continuation lines) until the first line that is not one.
+pub fn header_block(text: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut started = false;
+    for line in text.lines() {
+        if line.starts_with([' ', '\t']) && !line.trim().is_empty() {
+            if let Some(last) = out.last_mut() {
+                last.1.push(' ');
+                last.1.push_str(line.trim());
+            }
+            continue;
+        }
+        match header_name(line) {
+            Some(name) => {
+                started = true;
+                let value = line[line.find(':').map_or(0, |i| i + 1)..]
+                    .trim()
+                    .to_string();
+                out.push((name, value));
+            }
+            None if started => break,
+            None => {}
+        }
+    }
+    out
+}
+
+/// HTML to plain text for matching: tags dropped, block ends as line breaks, entities decoded.
+pub fn html_to_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut rest = html;
+    let mut skip_until: Option<&str> = None;
+    while !rest.is_empty() {
+        if let Some(end_tag) = skip_until {
+            match find_ci(rest, end_tag) {
+                Some(i) => {
+                    rest = &rest[i..];
+                    skip_until = None;
+                }
+                None => break,
+            }
+        }
+        match rest.find('<') {
+            Some(0) => {
+                let close = rest.find('>').map_or(rest.len(), |i| i + 1);
+                let tag = rest[1..close.saturating_sub(1).max(1)]
+                    .trim()
+                    .to_ascii_lowercase();
+                let name: String = tag
+                    .trim_start_matches('/')
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect();
+                if !tag.starts_with('/') && (name == "style" || name == "script" || name == "head")
+                {
+                    skip_until = Some(match name.as_str() {
+                        "style" => "</style",
+                        "script" => "</script",
+                        _ => "</head",
+                    });
+                }
+                if matches!(
+                    name.as_str(),
+                    "br" | "p"
+                        | "div"
+                        | "tr"
+                        | "li"
+                        | "h1"
+                        | "h2"
+                        | "h3"
+                        | "h4"
+                        | "table"
+                        | "blockquote"
+                        | "pre"
+                ) {
+                    out.push('\n');
+                } else if matches!(name.as_str(), "td" | "th") {
+                    out.push(' ');
+                }
+                rest = &rest[close..];
+            }
+            Some(i) => {
+                decode_entities(&rest[..i], &mut out);
+                rest = &rest[i..];
+            }
+            None => {
+                decode_entities(rest, &mut out);
+                break;
+            }
+        }
+    }
+    out
+}
+
+fn find_ci(hay: &str, needle: &str) -> Option<usize> {
+    let h = hay.as_bytes();
+    let n = needle.as_bytes();
+    if n.is_empty() || h.len() < n.len() {
+        return None;
+    }
+    (0..=h.len() - n.len()).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+}
+
+fn decode_entities(s: &str, out: &mut String) {
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest[..rest.len().min(12)].find(';');
+        let decoded = end.and_then(|e| {
+            let ent = &rest[1..e];
+            let c = match ent {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                _ if ent.starts_with("#x") || ent.starts_with("#X") => {
+                    u32::from_str_radix(&ent[2..], 16)
+                        .ok()
+                        .and_then(char::from_u32)
+                }
+                _ if ent.starts_with('#') => ent[1..].parse().ok().and_then(char::from_u32),
+                _ => None,
+            };
+            c.map(|c| (c, e + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+}
+
+/// Whether the text starts like an RFC 5322 message: a block of header lines including at least one header that
+/// every real message has (and not just DSN fields someone pasted).
+fn looks_raw(text: &str) -> bool {
+    const STRONG: &[&str] = &[
+        "received",
+        "return-path",
+        "from",
+        "message-id",
+        "mime-version",
+        "content-type",
+        "delivered-to",
+        "date",
+        "subject",
+        "x-mailer",
+        "dkim-signature",
+        "to",
+        "x-failed-recipients",
+        "auto-submitted",
+        "reply-to",
+    ];
+    let mut strong = 0;
+    let mut lines = 0;
+    for line in text.trim_start_matches(['\r', '\n']).lines().take(200) {
+        if line.trim().is_empty() {
+            break;
+        }
+        if line.starts_with([' ', '\t']) {
+            continue;
+        }
+        match header_name(line) {
+            Some(name) => {
+                lines += 1;
+                if STRONG.contains(&name.as_str()) {
+                    strong += 1;
+                }
+            }
+            // "From " mbox separator line.
+            None if lines == 0 && line.starts_with("From ") => {}
+            None => return false,
+        }
+    }
+    strong >= 2 || (strong >= 1 && lines >= 3)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn returned_message_is_cut() {
+        let t = "Delivery failed for <a@example.com>\n550 no\n\nReturn-Path: <s@example.org>\nReceived: from x\n\tby y\nFrom: s@example.org\nSubject: hi\n\nbody";
+        let end = returned_message_start(t);
+        assert!(t[..end].ends_with("550 no\n\n"));
+        assert_eq!(header_block(&t[end..]).len(), 4);
+    }
+
+    #[test]
+    fn dsn_fields_are_not_a_returned_message() {
+        let t = "oops\nReporting-MTA: dns; x\nFinal-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.1.1\n";
+        assert_eq!(returned_message_start(t), t.len());
+    }
+
+    #[test]
+    fn raw_or_pasted() {
+        assert!(looks_raw(
+            "From: a@example.com\nTo: b@example.com\nSubject: x\n\nbody"
+        ));
+        assert!(!looks_raw("550 5.1.1 user unknown"));
+        assert!(!looks_raw(
+            "Final-Recipient: rfc822; a@example.com\nStatus: 5.1.1\n"
+        ));
+    }
+
+    #[test]
+    fn html() {
+        assert_eq!(
+            html_to_text("<p>a&amp;b</p><style>x{}</style>c&#33;"),
+            "\na&b\nc!"
+        );
+    }
+}

@@ -1,0 +1,106 @@
+//! Text as rules see it: lowercased, whitespace collapsed, typographic quotes made plain, with a map from every
+//! byte back to the text it came from so matches can be highlighted in what the reader pasted.
+
+/// Normalised text with an offset map back to its source.
+#[derive(Clone, Debug, Default)]
+pub struct Normalized {
+    /// Lowercase text, runs of whitespace turned into one space, no leading or trailing space.
+    pub text: String,
+    /// For every byte of `text`, the byte offset of the source character it came from.
+    map: Vec<u32>,
+    /// Length of the source, so a match ending at the end of `text` maps to the end of the source.
+    source_len: usize,
+}
+
+impl Normalized {
+    /// Normalises `source`.
+    pub fn new(source: &str) -> Normalized {
+        let mut text = String::with_capacity(source.len());
+        let mut map = Vec::with_capacity(source.len());
+        let mut pending_space: Option<usize> = None;
+        for (at, c) in source.char_indices() {
+            if c.is_whitespace() || c == '\u{0}' {
+                if !text.is_empty() && pending_space.is_none() {
+                    pending_space = Some(at);
+                }
+                continue;
+            }
+            if let Some(sp) = pending_space.take() {
+                text.push(' ');
+                map.push(sp as u32);
+            }
+            let plain = match c {
+                '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '`' => Some('\''),
+                '\u{201C}' | '\u{201D}' | '\u{201E}' => Some('"'),
+                '\u{2010}'..='\u{2015}' => Some('-'),
+                _ => None,
+            };
+            match plain {
+                Some(p) => {
+                    text.push(p);
+                    map.push(at as u32);
+                }
+                None if c.is_ascii() => {
+                    text.push(c.to_ascii_lowercase());
+                    map.push(at as u32);
+                }
+                None => {
+                    for l in c.to_lowercase() {
+                        let before = text.len();
+                        text.push(l);
+                        map.extend(std::iter::repeat_n(at as u32, text.len() - before));
+                    }
+                }
+            }
+        }
+        Normalized {
+            text,
+            map,
+            source_len: source.len(),
+        }
+    }
+
+    /// Maps a byte range of `text` back to the byte range of the source it covers.
+    pub fn source_range(&self, start: usize, end: usize) -> (usize, usize) {
+        if start >= self.map.len() || start >= end {
+            return (self.source_len, self.source_len);
+        }
+        let s = self.map[start] as usize;
+        let e = if end < self.map.len() {
+            self.map[end] as usize
+        } else {
+            self.source_len
+        };
+        // The source end is the start of the next kept character; trim the whitespace that was collapsed.
+        (s, e.max(s))
+    }
+}
+
+/// Normalises one rule phrase the same way as the text it is matched against.
+pub fn phrase(p: &str) -> String {
+    Normalized::new(p).text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collapses_and_maps_back() {
+        let src = "550  5.1.1\n   User\tUNKNOWN";
+        let n = Normalized::new(src);
+        assert_eq!(n.text, "550 5.1.1 user unknown");
+        let at = n.text.find("user unknown").expect("present");
+        let (s, e) = n.source_range(at, at + "user unknown".len());
+        assert_eq!(&src[s..e], "User\tUNKNOWN");
+    }
+
+    #[test]
+    fn typographic_quotes_are_plain() {
+        assert_eq!(Normalized::new("wasn\u{2019}t found").text, "wasn't found");
+        let n = Normalized::new("Ünknown  ÄDDRESS");
+        assert_eq!(n.text, "ünknown äddress");
+        let (s, e) = n.source_range(0, n.text.len());
+        assert_eq!(e - s, "Ünknown  ÄDDRESS".len());
+    }
+}

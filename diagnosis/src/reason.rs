@@ -1,0 +1,195 @@
+//! Reasons a message bounced, and who has to act on them.
+//!
+//! The names are Sisimai's (the reference bounce classifier, 5.x), so figures and labels from its corpus compare
+//! one to one. The list is closed: a rule file naming any other reason is a load error.
+
+use std::fmt;
+use std::str::FromStr;
+
+macro_rules! reasons {
+    ($($variant:ident => $name:literal, $doc:literal;)*) => {
+        /// Why a message was not delivered (or, for a few, what kind of report it is).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Reason {
+            $(#[doc = $doc] $variant,)*
+        }
+
+        impl Reason {
+            /// Every reason, in alphabetical order of its name.
+            pub const ALL: &'static [Reason] = &[$(Reason::$variant,)*];
+
+            /// The reason's name as Sisimai spells it (`userunknown`, `mailboxfull`, ...).
+            pub fn as_str(self) -> &'static str {
+                match self { $(Reason::$variant => $name,)* }
+            }
+
+            /// One line saying what the reason means, for lists and tooltips.
+            pub fn description(self) -> &'static str {
+                match self { $(Reason::$variant => $doc,)* }
+            }
+        }
+
+        impl FromStr for Reason {
+            type Err = UnknownReason;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s { $($name => Ok(Reason::$variant),)* _ => Err(UnknownReason(s.to_string())) }
+            }
+        }
+    };
+}
+
+reasons! {
+    AuthFailure => "authfailure", "The message failed SPF, DKIM or DMARC checks at the receiving side.";
+    BadReputation => "badreputation", "The sending IP address or domain has a poor reputation with the receiver.";
+    Blocked => "blocked", "The sending IP address or host name (or HELO name) is refused, often by a blocklist.";
+    ContentError => "contenterror", "The message's headers or content format were refused.";
+    Delivered => "delivered", "The message was delivered: this is a positive delivery report.";
+    ExceedLimit => "exceedlimit", "The message exceeded a limit of the receiving system, such as a size limit.";
+    Expired => "expired", "Delivery was retried until the queue lifetime ran out.";
+    FailedStartTls => "failedstarttls", "The TLS (STARTTLS) negotiation needed to deliver the message failed.";
+    Feedback => "feedback", "A complaint report (ARF feedback loop) from a mailbox provider.";
+    Filtered => "filtered", "The recipient's server or the recipient refused the message after reading it.";
+    HasMoved => "hasmoved", "The recipient's mailbox has moved and mail is not forwarded.";
+    HostUnknown => "hostunknown", "The recipient's domain does not exist or has no mail server.";
+    MailboxFull => "mailboxfull", "The recipient's mailbox is full.";
+    MailerError => "mailererror", "A local delivery program (procmail, a pipe, a script) failed.";
+    MesgTooBig => "mesgtoobig", "The message is larger than the receiving server accepts.";
+    NetworkError => "networkerror", "The receiving server could not be reached: DNS or connection failure.";
+    NoRelaying => "norelaying", "The server refused to relay the message: it is neither for its own domains nor from an authenticated user.";
+    NotAccept => "notaccept", "The receiving domain does not accept any mail (for example a null MX).";
+    NotCompliantRfc => "notcompliantrfc", "The message does not comply with the mail format standards (RFC 5322).";
+    OnHold => "onhold", "There is an error, but too little detail to tell which.";
+    PolicyViolation => "policyviolation", "The message broke a policy of the receiving organisation.";
+    Rejected => "rejected", "The sender's address (the envelope sender) was refused.";
+    RequirePtr => "requireptr", "The sending IP address has no valid reverse DNS (PTR) record.";
+    SecurityError => "securityerror", "Authentication was missing or failed, or another security check failed.";
+    SpamDetected => "spamdetected", "The receiving server judged the message to be spam.";
+    Speeding => "speeding", "The sender sent too much, too fast: a rate limit.";
+    Suppressed => "suppressed", "The address is on the sending service's suppression list, so no delivery was tried.";
+    Suspend => "suspend", "The recipient's account is disabled or suspended.";
+    SyntaxError => "syntaxerror", "The sending program made an SMTP protocol error (wrong command, wrong order).";
+    SystemError => "systemerror", "The receiving system had an internal error.";
+    SystemFull => "systemfull", "The receiving system is out of disk space.";
+    TooManyConn => "toomanyconn", "The sender opened too many connections at once.";
+    Undefined => "undefined", "There is nothing in the text to go on.";
+    UserUnknown => "userunknown", "The recipient address does not exist at that domain.";
+    Vacation => "vacation", "An automatic reply (out of office), not a failure.";
+    VirusDetected => "virusdetected", "The receiving server found a virus in the message.";
+}
+
+impl Reason {
+    /// Whether the address itself is bad, so retrying or resending can never work (Sisimai's hard bounce).
+    ///
+    /// Sisimai counts these four as hard only when the failure is permanent; a 4xx `userunknown` is soft.
+    pub fn is_hard(self) -> bool {
+        matches!(
+            self,
+            Reason::UserUnknown | Reason::HostUnknown | Reason::HasMoved | Reason::NotAccept
+        )
+    }
+
+    /// Whether this reason is a real delivery failure (not a report of delivery, an auto-reply or a complaint).
+    pub fn is_failure(self) -> bool {
+        !matches!(
+            self,
+            Reason::Delivered | Reason::Vacation | Reason::Feedback
+        )
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Reason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Reason {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        name.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// A reason name that is not in the list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownReason(pub String);
+
+impl fmt::Display for UnknownReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown reason `{}`; expected one of: ", self.0)?;
+        for (i, r) in Reason::ALL.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(r.as_str())?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for UnknownReason {}
+
+/// Who has to do something so the mail goes through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Actor {
+    /// The person who sent the message (fix the address, the client settings, the content).
+    Sender,
+    /// The sender's mail administrator or hosting provider (DNS, authentication, IP reputation, server).
+    SenderAdmin,
+    /// The recipient (empty their mailbox, re-enable their account, tell you their new address).
+    Recipient,
+    /// The recipient's mail administrator (their server, filters or policy).
+    RecipientAdmin,
+}
+
+impl Actor {
+    /// The serialised name: `sender`, `sender-admin`, `recipient`, `recipient-admin`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Actor::Sender => "sender",
+            Actor::SenderAdmin => "sender-admin",
+            Actor::Recipient => "recipient",
+            Actor::RecipientAdmin => "recipient-admin",
+        }
+    }
+
+    /// Plain words for people: "you, the sender", ...
+    pub fn describe(self) -> &'static str {
+        match self {
+            Actor::Sender => "the sender (you)",
+            Actor::SenderAdmin => "the sender's mail administrator or host",
+            Actor::Recipient => "the recipient",
+            Actor::RecipientAdmin => "the recipient's mail administrator",
+        }
+    }
+}
+
+impl fmt::Display for Actor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_sorted() {
+        assert_eq!(Reason::ALL.len(), 36);
+        for w in Reason::ALL.windows(2) {
+            assert!(w[0].as_str() < w[1].as_str(), "{} before {}", w[0], w[1]);
+        }
+        for r in Reason::ALL {
+            assert_eq!(r.as_str().parse::<Reason>(), Ok(*r));
+        }
+        assert!("mailbox-full".parse::<Reason>().is_err());
+    }
+}

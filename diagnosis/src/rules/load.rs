@@ -1,0 +1,612 @@
+//! Reading rule files: TOML → checked [`RuleSet`]. Every error names file:line:col and what was expected.
+
+use super::{CodeInfo, Location, Pattern, Provider, ReasonInfo, Rule, RuleError, RuleSet, Source};
+use crate::code::{ReplyCode, StatusCode};
+use crate::reason::{Actor, Reason};
+use serde::Deserialize;
+use std::collections::HashMap;
+use toml::Spanned;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrderFile {
+    providers: Spanned<Vec<Spanned<String>>>,
+    reasons: Spanned<Vec<Spanned<String>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    reason: Option<Spanned<String>>,
+    provider: Option<Spanned<String>>,
+    name: Option<String>,
+    title: Option<String>,
+    actor: Option<Spanned<String>>,
+    advice: Option<String>,
+    article: Option<String>,
+    tree: Option<String>,
+    #[serde(default)]
+    hosts: Vec<String>,
+    #[serde(default)]
+    rule: Vec<Spanned<RuleEntry>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleEntry {
+    id: Spanned<String>,
+    reason: Option<Spanned<String>>,
+    #[serde(rename = "match")]
+    patterns: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    reply: Vec<Spanned<String>>,
+    #[serde(default)]
+    status: Vec<Spanned<String>>,
+    #[serde(default)]
+    command: Vec<Spanned<String>>,
+    actor: Option<Spanned<String>>,
+    article: Option<String>,
+    tree: Option<String>,
+    source: Option<String>,
+    note: Option<String>,
+    #[serde(default)]
+    examples: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CodesFile {
+    #[serde(default)]
+    reply: Vec<Spanned<CodeEntry>>,
+    #[serde(default)]
+    status: Vec<Spanned<CodeEntry>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CodeEntry {
+    code: Spanned<String>,
+    title: String,
+    meaning: String,
+    reason: Option<Spanned<String>>,
+    source: Option<String>,
+}
+
+/// The SMTP stages a rule's `command` may name.
+pub(crate) const COMMANDS: &[&str] = &[
+    "CONN", "HELO", "EHLO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA",
+];
+
+struct Ctx<'a> {
+    path: &'a str,
+    text: &'a str,
+    errors: &'a mut Vec<RuleError>,
+}
+
+impl Ctx<'_> {
+    fn loc(&self, offset: usize) -> Location {
+        location(self.path, self.text, offset)
+    }
+    fn err(&mut self, offset: usize, msg: impl Into<String>) {
+        let l = self.loc(offset);
+        self.errors.push(RuleError::new(l, msg));
+    }
+    fn reason(&mut self, s: &Spanned<String>) -> Option<Reason> {
+        match s.get_ref().parse::<Reason>() {
+            Ok(r) => Some(r),
+            Err(e) => {
+                self.err(s.span().start, e.to_string());
+                None
+            }
+        }
+    }
+    fn actor(&mut self, s: &Option<Spanned<String>>) -> Option<Actor> {
+        let s = s.as_ref()?;
+        match s.get_ref().as_str() {
+            "sender" => Some(Actor::Sender),
+            "sender-admin" => Some(Actor::SenderAdmin),
+            "recipient" => Some(Actor::Recipient),
+            "recipient-admin" => Some(Actor::RecipientAdmin),
+            other => {
+                self.err(
+                    s.span().start,
+                    format!("unknown actor `{other}`; expected sender, sender-admin, recipient or recipient-admin"),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// Turns a byte offset into a 1-based line and column (columns count characters).
+pub(crate) fn location(path: &str, text: &str, offset: usize) -> Location {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    Location {
+        path: path.to_string(),
+        line,
+        col: before[line_start..].chars().count() + 1,
+    }
+}
+
+enum Role {
+    Order,
+    Codes,
+    Reason(String),
+    Provider(String),
+}
+
+fn role(path: &str) -> Option<Role> {
+    let norm = path.replace('\\', "/");
+    let mut parts = norm.rsplit('/');
+    let file = parts.next()?;
+    let dir = parts.next().unwrap_or("");
+    let stem = file.strip_suffix(".toml")?;
+    match (dir, file) {
+        (_, "order.toml") => Some(Role::Order),
+        (_, "status-codes.toml") => Some(Role::Codes),
+        ("reasons", _) => Some(Role::Reason(stem.to_string())),
+        ("providers", _) => Some(Role::Provider(stem.to_string())),
+        _ => None,
+    }
+}
+
+fn toml_error(path: &str, text: &str, e: &toml::de::Error) -> RuleError {
+    let offset = e.span().map_or(0, |s| s.start);
+    RuleError::new(
+        location(path, text, offset),
+        e.message().trim().to_lowercase(),
+    )
+}
+
+struct Group {
+    /// Order key: provider id or reason name.
+    key: String,
+    is_provider: bool,
+    rules: Vec<Rule>,
+}
+
+pub(super) fn load(sources: &[Source<'_>]) -> Result<RuleSet, Vec<RuleError>> {
+    let mut errors = Vec::new();
+    let mut order: Option<(OrderFile, &Source<'_>)> = None;
+    let mut groups: Vec<Group> = Vec::new();
+    let mut set = RuleSet::default();
+    let mut ids: HashMap<String, Location> = HashMap::new();
+
+    for src in sources {
+        let Some(role) = role(src.path) else {
+            errors.push(RuleError::new(
+                location(src.path, src.text, 0),
+                "unexpected rule file; expected order.toml, status-codes.toml, reasons/<reason>.toml or providers/<provider>.toml",
+            ));
+            continue;
+        };
+        let mut cx = Ctx {
+            path: src.path,
+            text: src.text,
+            errors: &mut errors,
+        };
+        match role {
+            Role::Order => match toml::from_str::<OrderFile>(src.text) {
+                Ok(o) => order = Some((o, src)),
+                Err(e) => cx.errors.push(toml_error(src.path, src.text, &e)),
+            },
+            Role::Codes => match toml::from_str::<CodesFile>(src.text) {
+                Ok(c) => load_codes(&mut cx, c, &mut set),
+                Err(e) => cx.errors.push(toml_error(src.path, src.text, &e)),
+            },
+            Role::Reason(stem) => match toml::from_str::<RuleFile>(src.text) {
+                Ok(f) => {
+                    if let Some(g) = load_reason_file(&mut cx, &stem, f, &mut set, &mut ids) {
+                        groups.push(g);
+                    }
+                }
+                Err(e) => cx.errors.push(toml_error(src.path, src.text, &e)),
+            },
+            Role::Provider(stem) => match toml::from_str::<RuleFile>(src.text) {
+                Ok(f) => {
+                    if let Some(g) = load_provider_file(&mut cx, &stem, f, &mut set, &mut ids) {
+                        groups.push(g);
+                    }
+                }
+                Err(e) => cx.errors.push(toml_error(src.path, src.text, &e)),
+            },
+        }
+    }
+
+    // Precedence is data: order.toml lists providers, then reasons. Every file must be listed.
+    match order {
+        None if !groups.is_empty() => errors.push(RuleError::new(
+            Location {
+                path: "order.toml".into(),
+                line: 1,
+                col: 1,
+            },
+            "missing order.toml: it must list every provider and reason file, earliest winning",
+        )),
+        None => {}
+        Some((o, src)) => {
+            let mut cx = Ctx {
+                path: src.path,
+                text: src.text,
+                errors: &mut errors,
+            };
+            let mut ordered = Vec::new();
+            for (list, is_provider) in [(&o.providers, true), (&o.reasons, false)] {
+                for name in list.get_ref() {
+                    match groups
+                        .iter()
+                        .position(|g| g.is_provider == is_provider && g.key == *name.get_ref())
+                    {
+                        Some(i) => ordered.push(groups.swap_remove(i)),
+                        None => cx.err(
+                            name.span().start,
+                            format!(
+                                "`{}` is listed but there is no {}/{}.toml",
+                                name.get_ref(),
+                                if is_provider { "providers" } else { "reasons" },
+                                name.get_ref()
+                            ),
+                        ),
+                    }
+                }
+            }
+            for g in &groups {
+                let list = if g.is_provider {
+                    &o.providers
+                } else {
+                    &o.reasons
+                };
+                cx.err(
+                    list.span().start,
+                    format!(
+                        "{}/{}.toml is not listed here; add `\"{}\"` where it should take precedence",
+                        if g.is_provider { "providers" } else { "reasons" },
+                        g.key,
+                        g.key
+                    ),
+                );
+            }
+            for g in ordered {
+                if let Some(p) = set
+                    .providers
+                    .iter()
+                    .position(|p| p.id == g.key)
+                    .filter(|_| g.is_provider)
+                {
+                    let provider = set.providers.remove(p);
+                    set.providers.push(provider);
+                }
+                set.rules.extend(g.rules);
+            }
+        }
+    }
+
+    if errors.is_empty() {
+        check_examples(&set, &mut errors);
+    }
+    set.reply_codes.sort_by(|a, b| a.code.cmp(&b.code));
+    if errors.is_empty() {
+        Ok(set)
+    } else {
+        Err(errors)
+    }
+}
+
+fn load_codes(cx: &mut Ctx<'_>, c: CodesFile, set: &mut RuleSet) {
+    for (entries, is_status) in [(c.reply, false), (c.status, true)] {
+        for e in entries {
+            let start = e.span().start;
+            let e = e.into_inner();
+            let code = e.code.get_ref().clone();
+            let valid = if is_status {
+                let probe = code
+                    .strip_prefix("X.")
+                    .map(|rest| format!("5.{rest}"))
+                    .unwrap_or(code.clone());
+                StatusCode::parse(&probe).is_some()
+            } else {
+                ReplyCode::parse(&code).is_some()
+            };
+            if !valid {
+                let what = if is_status {
+                    "an enhanced status code like `5.1.1` or `X.1.1`"
+                } else {
+                    "a reply code like `550`"
+                };
+                cx.err(e.code.span().start, format!("`{code}` is not {what}"));
+                continue;
+            }
+            let list = if is_status {
+                &set.status_codes
+            } else {
+                &set.reply_codes
+            };
+            if let Some(prev) = list.iter().find(|p| p.code == code) {
+                let msg = format!("code `{code}` is already described at {}", prev.location);
+                cx.err(e.code.span().start, msg);
+                continue;
+            }
+            let reason = e.reason.as_ref().and_then(|r| cx.reason(r));
+            let info = CodeInfo {
+                code,
+                title: e.title,
+                meaning: e.meaning,
+                reason,
+                source: e.source,
+                location: cx.loc(start),
+            };
+            if is_status {
+                set.status_codes.push(info)
+            } else {
+                set.reply_codes.push(info)
+            }
+        }
+    }
+}
+
+fn load_reason_file(
+    cx: &mut Ctx<'_>,
+    stem: &str,
+    f: RuleFile,
+    set: &mut RuleSet,
+    ids: &mut HashMap<String, Location>,
+) -> Option<Group> {
+    let Some(name) = &f.reason else {
+        cx.err(
+            0,
+            format!("missing `reason = \"{stem}\"` at the top of the file"),
+        );
+        return None;
+    };
+    let reason = cx.reason(name)?;
+    if name.get_ref() != stem {
+        cx.err(
+            name.span().start,
+            format!(
+                "the file for `{}` must be named reasons/{}.toml",
+                name.get_ref(),
+                name.get_ref()
+            ),
+        );
+    }
+    if let Some(p) = &f.provider {
+        cx.err(
+            p.span().start,
+            "`provider` belongs in providers/<provider>.toml, not in a reason file",
+        );
+    }
+    let actor = cx.actor(&f.actor);
+    let Some(actor) = actor else {
+        if f.actor.is_none() {
+            cx.err(0, "missing `actor`: who must act — sender, sender-admin, recipient or recipient-admin");
+        }
+        return None;
+    };
+    set.reasons.push(ReasonInfo {
+        reason,
+        title: f
+            .title
+            .clone()
+            .unwrap_or_else(|| reason.description().to_string()),
+        actor,
+        advice: f.advice.clone().unwrap_or_default(),
+        article: f.article.clone(),
+        tree: f.tree.clone(),
+        location: cx.loc(0),
+    });
+    let rules = load_rules(cx, &f, Some(reason), None, ids);
+    Some(Group {
+        key: stem.to_string(),
+        is_provider: false,
+        rules,
+    })
+}
+
+fn load_provider_file(
+    cx: &mut Ctx<'_>,
+    stem: &str,
+    f: RuleFile,
+    set: &mut RuleSet,
+    ids: &mut HashMap<String, Location>,
+) -> Option<Group> {
+    if let Some(r) = &f.reason {
+        cx.err(
+            r.span().start,
+            "a provider file has no file-wide `reason`; give each rule its own `reason`",
+        );
+    }
+    if let Some(p) = &f.provider
+        && p.get_ref() != stem
+    {
+        cx.err(
+            p.span().start,
+            format!(
+                "the file for provider `{}` must be named providers/{}.toml",
+                p.get_ref(),
+                p.get_ref()
+            ),
+        );
+    }
+    set.providers.push(Provider {
+        id: stem.to_string(),
+        name: f.name.clone().unwrap_or_else(|| stem.to_string()),
+        hosts: f.hosts.clone(),
+        article: f.article.clone(),
+    });
+    let rules = load_rules(cx, &f, None, Some(stem), ids);
+    Some(Group {
+        key: stem.to_string(),
+        is_provider: true,
+        rules,
+    })
+}
+
+fn load_rules(
+    cx: &mut Ctx<'_>,
+    f: &RuleFile,
+    file_reason: Option<Reason>,
+    provider: Option<&str>,
+    ids: &mut HashMap<String, Location>,
+) -> Vec<Rule> {
+    let mut rules = Vec::new();
+    for entry in &f.rule {
+        let at = entry.span().start;
+        let e = entry.get_ref();
+        let id = e.id.get_ref().trim().to_string();
+        let loc = cx.loc(e.id.span().start);
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        {
+            cx.err(
+                e.id.span().start,
+                format!("rule id `{id}` must be letters, digits, `.`, `-` or `_`"),
+            );
+        }
+        if let Some(prev) = ids.get(&id) {
+            let msg = format!("duplicate rule id `{id}`; first defined at {prev}");
+            cx.err(e.id.span().start, msg);
+            continue;
+        }
+        ids.insert(id.clone(), loc.clone());
+        let reason = match (&e.reason, file_reason) {
+            (Some(r), None) => cx.reason(r),
+            (Some(r), Some(_)) => {
+                cx.err(r.span().start, "a rule in a reason file takes the file's reason; move it to that reason's file");
+                None
+            }
+            (None, Some(r)) => Some(r),
+            (None, None) => {
+                cx.err(at, format!("rule `{id}` needs a `reason`"));
+                None
+            }
+        };
+        let mut patterns = Vec::new();
+        for p in e.patterns.get_ref() {
+            match Pattern::new(p.get_ref()) {
+                Some(pat) => patterns.push(pat),
+                None => cx.err(
+                    p.span().start,
+                    "a pattern needs some text besides `*` and spaces",
+                ),
+            }
+        }
+        if e.patterns.get_ref().is_empty() {
+            cx.err(
+                e.patterns.span().start,
+                format!("rule `{id}` has an empty `match`; list at least one phrase"),
+            );
+        }
+        for r in &e.reply {
+            let v = r.get_ref();
+            let ok = (v.len() == 1 && matches!(v.as_str(), "2" | "4" | "5"))
+                || ReplyCode::parse(v).is_some();
+            if !ok {
+                cx.err(r.span().start, format!("`{v}` is not a reply code; expected three digits like `550` or a class `4`/`5`"));
+            }
+        }
+        for s in &e.status {
+            let v = s.get_ref();
+            let ok = !v.is_empty()
+                && v.split('.').count() <= 3
+                && v.split('.').enumerate().all(|(i, p)| {
+                    if i == 0 {
+                        matches!(p, "2" | "4" | "5")
+                    } else {
+                        !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit())
+                    }
+                });
+            if !ok {
+                cx.err(
+                    s.span().start,
+                    format!(
+                        "`{v}` is not a status code or prefix; expected like `5.7.1`, `5.7` or `5`"
+                    ),
+                );
+            }
+        }
+        for c in &e.command {
+            if !COMMANDS.contains(&c.get_ref().as_str()) {
+                cx.err(
+                    c.span().start,
+                    format!(
+                        "unknown command `{}`; expected one of {}",
+                        c.get_ref(),
+                        COMMANDS.join(", ")
+                    ),
+                );
+            }
+        }
+        if e.examples.is_empty() {
+            cx.err(
+                at,
+                format!("rule `{id}` has no `examples`; add at least one error text it must match"),
+            );
+        }
+        let actor = cx.actor(&e.actor);
+        let Some(reason) = reason else { continue };
+        rules.push(Rule {
+            id,
+            reason,
+            provider: provider.map(str::to_string),
+            patterns,
+            reply: e.reply.iter().map(|s| s.get_ref().clone()).collect(),
+            status: e.status.iter().map(|s| s.get_ref().clone()).collect(),
+            command: e.command.iter().map(|s| s.get_ref().clone()).collect(),
+            actor,
+            article: e.article.clone(),
+            tree: e.tree.clone(),
+            source: e.source.clone(),
+            note: e.note.clone(),
+            examples: e.examples.iter().map(|s| s.get_ref().clone()).collect(),
+            location: loc,
+        });
+    }
+    rules
+}
+
+/// Every example must be decided by a rule of its own reason, and every rule must decide at least one of its
+/// own examples (else an earlier rule shadows it and it can never fire).
+fn check_examples(set: &RuleSet, errors: &mut Vec<RuleError>) {
+    for (i, rule) in set.rules.iter().enumerate() {
+        let mut reached = false;
+        let mut first_problem = None;
+        for ex in &rule.examples {
+            let probe = crate::classify::Probe::from_line(ex);
+            match set.decide(&probe.normalized.text, &probe.codes()) {
+                Some(hit) if hit.rule == i => reached = true,
+                Some(hit) => {
+                    let other = &set.rules[hit.rule];
+                    if other.reason != rule.reason {
+                        errors.push(RuleError::new(
+                            rule.location.clone(),
+                            format!(
+                                "example {ex:?} of rule `{}` ({}) is decided by rule `{}` ({}) at {}; make the phrases more specific",
+                                rule.id, rule.reason, other.id, other.reason, other.location
+                            ),
+                        ));
+                    } else if first_problem.is_none() {
+                        first_problem = Some(format!("its example {ex:?} is decided by the earlier rule `{}` at {}", other.id, other.location));
+                    }
+                }
+                None => errors.push(RuleError::new(
+                    rule.location.clone(),
+                    format!("example {ex:?} of rule `{}` does not match it (check its phrases and reply/status/command limits)", rule.id),
+                )),
+            }
+        }
+        if !reached && let Some(p) = first_problem {
+            errors.push(RuleError::new(
+                rule.location.clone(),
+                format!("rule `{}` is never reached: {p}", rule.id),
+            ));
+        }
+    }
+}

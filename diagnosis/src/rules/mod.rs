@@ -1,0 +1,263 @@
+//! Rules are data: the phrases mail servers use for each reason, provider wordings, and the table of status
+//! codes. They are read from TOML (`content/rules/`), validated with file:line errors, and matched against
+//! normalised text.
+
+mod error;
+mod load;
+mod pattern;
+
+pub use error::RuleError;
+pub use pattern::Pattern;
+
+use crate::code::{ReplyCode, StatusCode};
+use crate::reason::{Actor, Reason};
+
+/// One rule file's text and the path it is reported under in errors (`content/rules/reasons/mailboxfull.toml`).
+#[derive(Clone, Copy, Debug)]
+pub struct Source<'a> {
+    /// Path as shown in error messages; its file name decides the file's role (`order.toml`,
+    /// `status-codes.toml`, `reasons/*.toml`, `providers/*.toml`).
+    pub path: &'a str,
+    /// The TOML text.
+    pub text: &'a str,
+}
+
+/// Where a rule was defined.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// File path as given in [`Source::path`].
+    pub path: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub col: usize,
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.path, self.line, self.col)
+    }
+}
+
+/// A rule: if the diagnostic text contains one of the patterns (and the codes fit), the reason is `reason`.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    /// Unique id, such as `mailboxfull.over-quota` or `gmail.dmarc`.
+    pub id: String,
+    /// The reason it decides.
+    pub reason: Reason,
+    /// Provider wordings belong to a provider (`gmail`); generic ones to none.
+    pub provider: Option<String>,
+    /// Any one of these must occur in the normalised text.
+    pub patterns: Vec<Pattern>,
+    /// If set, the reply code must be one of these (a one-digit entry matches the whole class).
+    pub reply: Vec<String>,
+    /// If set, the status code must start with one of these (`5.7` matches `5.7.1`).
+    pub status: Vec<String>,
+    /// If set, the SMTP command that failed must be one of these (`RCPT`, `DATA`, `MAIL`, `CONN`, `HELO`, ...).
+    pub command: Vec<String>,
+    /// Who must act, when it differs from the reason's usual.
+    pub actor: Option<Actor>,
+    /// The article that explains this wording (`@/articles/...md`), when it differs from the reason's.
+    pub article: Option<String>,
+    /// A decision tree for it (`@/trees/...toml`).
+    pub tree: Option<String>,
+    /// Where the wording is documented (a vendor page or RFC).
+    pub source: Option<String>,
+    /// Free text for writers.
+    pub note: Option<String>,
+    /// Sample texts this rule must decide; they double as tests.
+    pub examples: Vec<String>,
+    /// Where it was written.
+    pub location: Location,
+}
+
+/// What a reason file says about its reason as a whole.
+#[derive(Clone, Debug)]
+pub struct ReasonInfo {
+    /// The reason.
+    pub reason: Reason,
+    /// Plain words for a heading: "The recipient's mailbox is full".
+    pub title: String,
+    /// Who usually must act.
+    pub actor: Actor,
+    /// What to tell that person, in a sentence or two.
+    pub advice: String,
+    /// The article that explains the reason.
+    pub article: Option<String>,
+    /// The decision tree that helps with it.
+    pub tree: Option<String>,
+    /// Where it was written.
+    pub location: Location,
+}
+
+/// What the table of codes says about one reply code or enhanced status code.
+#[derive(Clone, Debug)]
+pub struct CodeInfo {
+    /// `550`, or an enhanced code as `5.1.1` or (for both classes) `X.1.1`.
+    pub code: String,
+    /// The standard's short name ("Bad destination mailbox address").
+    pub title: String,
+    /// What it means in plain words.
+    pub meaning: String,
+    /// The reason to assume when nothing else in the text decides.
+    pub reason: Option<Reason>,
+    /// Where the code is defined.
+    pub source: Option<String>,
+    /// Where it was written.
+    pub location: Location,
+}
+
+/// A provider (mailbox provider or mail service) with its own wordings.
+#[derive(Clone, Debug)]
+pub struct Provider {
+    /// Short id (`gmail`), the file name.
+    pub id: String,
+    /// Display name ("Gmail and Google Workspace").
+    pub name: String,
+    /// Host names whose mention (remote MTA, `gsmtp`...) identifies the provider.
+    pub hosts: Vec<String>,
+    /// The article about this provider's errors.
+    pub article: Option<String>,
+}
+
+/// A validated set of rules, in precedence order.
+#[derive(Clone, Debug, Default)]
+pub struct RuleSet {
+    /// Every rule, the earliest winning when several match.
+    pub rules: Vec<Rule>,
+    /// Per-reason information (titles, actor, article).
+    pub reasons: Vec<ReasonInfo>,
+    /// Reply codes, in numeric order.
+    pub reply_codes: Vec<CodeInfo>,
+    /// Enhanced status codes, in the order of the table.
+    pub status_codes: Vec<CodeInfo>,
+    /// Providers, in precedence order.
+    pub providers: Vec<Provider>,
+}
+
+impl RuleSet {
+    /// Reads, validates and orders rules from their sources. Every problem in every file is reported.
+    pub fn from_sources(sources: &[Source<'_>]) -> Result<RuleSet, Vec<RuleError>> {
+        load::load(sources)
+    }
+
+    /// The rules bundled with bouncebook (`content/rules/` at build time).
+    pub fn bundled() -> &'static RuleSet {
+        static BUNDLED: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+        BUNDLED.get_or_init(|| {
+            // The bundled files are checked by this crate's tests, so a failure here is a packaging bug; still,
+            // never panic on a reader's machine: fall back to no rules.
+            RuleSet::from_sources(&bundled_sources()).unwrap_or_default()
+        })
+    }
+
+    /// Information about a reason, if a reason file describes it.
+    pub fn reason_info(&self, reason: Reason) -> Option<&ReasonInfo> {
+        self.reasons.iter().find(|r| r.reason == reason)
+    }
+
+    /// The table entry for a reply code.
+    pub fn reply_info(&self, code: ReplyCode) -> Option<&CodeInfo> {
+        let s = code.to_string();
+        self.reply_codes.iter().find(|c| c.code == s)
+    }
+
+    /// The table entry for an enhanced status code: the exact code first, then its `X.y.z` form.
+    pub fn status_info(&self, code: StatusCode) -> Option<&CodeInfo> {
+        let exact = code.to_string();
+        let generic = format!("X.{}.{}", code.subject, code.detail);
+        self.status_codes
+            .iter()
+            .find(|c| c.code == exact)
+            .or_else(|| self.status_codes.iter().find(|c| c.code == generic))
+    }
+
+    /// A rule by id.
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}
+
+/// The bundled rule files as sources.
+pub fn bundled_sources() -> Vec<Source<'static>> {
+    BUNDLED_FILES
+        .iter()
+        .map(|(path, text)| Source { path, text })
+        .collect()
+}
+
+// `(path, text)` for every file under content/rules, generated by build.rs so adding a file needs no Rust.
+include!(concat!(env!("OUT_DIR"), "/bundled_rules.rs"));
+
+/// What is known about a failure besides its text; rules may require these.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Facts<'a> {
+    /// The SMTP reply code.
+    pub reply: Option<ReplyCode>,
+    /// The enhanced status code.
+    pub status: Option<StatusCode>,
+    /// The SMTP command that was refused (`RCPT`, `DATA`, ...).
+    pub command: Option<&'a str>,
+}
+
+/// A rule that matched: its index in [`RuleSet::rules`] and the byte range in the normalised text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hit {
+    /// Index of the rule.
+    pub rule: usize,
+    /// Start of the match in the normalised text.
+    pub start: usize,
+    /// End of the match in the normalised text.
+    pub end: usize,
+}
+
+impl Rule {
+    /// Whether the known facts satisfy the rule's reply, status and command limits.
+    pub fn fits(&self, facts: &Facts<'_>) -> bool {
+        let reply_ok = self.reply.is_empty()
+            || facts.reply.is_some_and(|r| {
+                let s = r.to_string();
+                self.reply.iter().any(|want| {
+                    if want.len() == 1 {
+                        s.starts_with(want.as_str())
+                    } else {
+                        *want == s
+                    }
+                })
+            });
+        let status_ok = self.status.is_empty()
+            || facts.status.is_some_and(|st| {
+                let s = st.to_string();
+                self.status
+                    .iter()
+                    .any(|want| s == *want || s.starts_with(&format!("{want}.")))
+            });
+        let command_ok = self.command.is_empty()
+            || facts
+                .command
+                .is_some_and(|c| self.command.iter().any(|w| w == c));
+        reply_ok && status_ok && command_ok
+    }
+
+    /// Finds the first of the rule's patterns in normalised text.
+    pub fn find(&self, text: &str) -> Option<(usize, usize)> {
+        self.patterns.iter().find_map(|p| p.find(text))
+    }
+}
+
+impl RuleSet {
+    /// The first rule, in precedence order, that fits the facts and matches normalised `text`.
+    pub fn decide(&self, text: &str, facts: &Facts<'_>) -> Option<Hit> {
+        self.rules.iter().enumerate().find_map(|(i, rule)| {
+            if !rule.fits(facts) {
+                return None;
+            }
+            rule.find(text).map(|(start, end)| Hit {
+                rule: i,
+                start,
+                end,
+            })
+        })
+    }
+}

@@ -1,0 +1,87 @@
+//! A rule's pattern: a phrase matched as a plain substring of normalised text, where `*` stands for a short
+//! stretch of any text (at most [`GAP`] bytes). No regular expressions: they would add ~170 KB to the wasm, and
+//! mail servers' wordings are fixed phrases.
+
+use crate::normalize;
+
+/// The longest stretch a `*` may cover, in bytes of normalised text: about one clause.
+pub const GAP: usize = 80;
+
+/// A compiled phrase.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pattern {
+    /// The phrase as written in the rule file.
+    pub source: String,
+    pieces: Vec<String>,
+}
+
+impl Pattern {
+    /// Compiles a phrase. Returns `None` when nothing but wildcards and spaces is left.
+    pub fn new(source: &str) -> Option<Pattern> {
+        let pieces: Vec<String> = source
+            .split('*')
+            .map(normalize::phrase)
+            .filter(|p| !p.is_empty())
+            .collect();
+        if pieces.is_empty() {
+            return None;
+        }
+        Some(Pattern {
+            source: source.to_string(),
+            pieces,
+        })
+    }
+
+    /// Finds the pattern in normalised `text`; returns the byte range of the whole match.
+    pub fn find(&self, text: &str) -> Option<(usize, usize)> {
+        let first = &self.pieces[0];
+        let mut from = 0;
+        while let Some(rel) = text.get(from..)?.find(first.as_str()) {
+            let start = from + rel;
+            if let Some(end) = self.rest_from(text, start + first.len()) {
+                return Some((start, end));
+            }
+            from = start + first.len().max(1);
+            while from < text.len() && !text.is_char_boundary(from) {
+                from += 1;
+            }
+        }
+        None
+    }
+
+    fn rest_from(&self, text: &str, mut at: usize) -> Option<usize> {
+        for piece in &self.pieces[1..] {
+            let mut limit = (at + GAP + piece.len()).min(text.len());
+            while !text.is_char_boundary(limit) {
+                limit -= 1;
+            }
+            let window = text.get(at..limit)?;
+            let rel = window.find(piece.as_str())?;
+            at += rel + piece.len();
+        }
+        Some(at)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_and_wildcard() {
+        let p = Pattern::new("User  Unknown").expect("pattern");
+        assert_eq!(p.find("550 5.1.1 user unknown here"), Some((10, 22)));
+        let w = Pattern::new("mailbox * is full").expect("pattern");
+        assert!(w.find("the mailbox of bob@example.com is full").is_some());
+        let far = format!("mailbox {} is full", "x".repeat(200));
+        assert!(w.find(&far).is_none());
+        assert!(Pattern::new(" * ").is_none());
+    }
+
+    #[test]
+    fn retries_after_a_failed_first_piece() {
+        let w = Pattern::new("quota*exceeded").expect("pattern");
+        let text = format!("quota {} ok; quota exceeded", "y".repeat(100));
+        assert!(w.find(&text).is_some());
+    }
+}

@@ -1,0 +1,2 @@
+//! bouncebook
+fn main() {}

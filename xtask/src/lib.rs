@@ -1,0 +1,3 @@
+//! Library side of `cargo xtask`: pieces that tests share with the command.
+
+pub mod accuracy;
