@@ -127,6 +127,7 @@ pub fn classify(input: &[u8], rules: &RuleSet) -> Diagnosis {
         .collect();
     let mut entries = dsn_entries(&reports, &text);
     let human = human_recipients(&doc, &senders);
+    let has_dsn = !entries.is_empty();
     if entries.is_empty() {
         entries = human
             .iter()
@@ -137,7 +138,6 @@ pub fn classify(input: &[u8], rules: &RuleSet) -> Diagnosis {
             })
             .collect();
     }
-    let recognised = !entries.is_empty();
     if entries.is_empty() {
         let recipient = doc
             .header("x-failed-recipients")
@@ -191,13 +191,27 @@ pub fn classify(input: &[u8], rules: &RuleSet) -> Diagnosis {
             status: e.status.map(|s| s.0),
             command,
         };
-        let candidates = e.pieces.iter().chain(body_pieces.iter());
-        let hit = candidates
-            .clone()
-            .find_map(|p| rules.decide(&p.normalized.text, &facts).map(|h| (p, h)));
+        let candidates: Vec<&Piece> = e.pieces.iter().chain(body_pieces.iter()).collect();
+        let find = |decide: &dyn Fn(&str) -> Option<crate::rules::Hit>| {
+            candidates
+                .iter()
+                .find_map(|p| decide(&p.normalized.text).map(|h| (*p, h)))
+        };
+        // Provider wordings first, then a status code precise enough to decide alone, then generic wordings.
+        let decisive = facts
+            .status
+            .and_then(|s| rules.status_info(s))
+            .filter(|i| i.decides);
+        let hit = find(&|t| rules.decide_provider(t, &facts)).or_else(|| {
+            if decisive.is_some() {
+                None
+            } else {
+                find(&|t| rules.decide_generic(t, &facts))
+            }
+        });
         any_hit |= hit.is_some();
-        let (reason, rule_ids, phrase_span, rule) = match hit {
-            Some((p, h)) => {
+        let (reason, rule_ids, phrase_span, rule) = match (hit, decisive) {
+            (Some((p, h)), _) => {
                 let rule = &rules.rules[h.rule];
                 let (s, t) = p.normalized.source_range(h.start, h.end);
                 (
@@ -207,17 +221,25 @@ pub fn classify(input: &[u8], rules: &RuleSet) -> Diagnosis {
                     Some(rule),
                 )
             }
-            None => (
-                fallback_reason(
-                    &e,
-                    &facts,
-                    rules,
-                    !body_pieces.iter().all(|p| p.normalized.text.is_empty()),
-                ),
-                Vec::new(),
-                None,
-                None,
-            ),
+            (None, Some(info)) => {
+                any_hit = true;
+                let reason = info.reason.unwrap_or(Reason::OnHold);
+                (
+                    reason,
+                    vec![format!("status-code:{}", info.code)],
+                    None,
+                    None,
+                )
+            }
+            (None, None) => {
+                let has_text = !body_pieces.iter().all(|p| p.normalized.text.is_empty());
+                (
+                    fallback_reason(&e, &facts, rules, has_text),
+                    Vec::new(),
+                    None,
+                    None,
+                )
+            }
         };
         // A DSN that reports success or a relay is not a failure, whatever its text says.
         let reason = match e.action.as_deref().map(str::to_ascii_lowercase).as_deref() {
@@ -242,15 +264,15 @@ pub fn classify(input: &[u8], rules: &RuleSet) -> Diagnosis {
         ));
     }
 
-    // A raw message with no report, no recipient, no code and no known wording is ordinary mail.
-    if doc.shape == Shape::Raw
-        && !recognised
-        && !any_hit
-        && !looks_like_bounce(&doc)
-        && bounces
-            .iter()
-            .all(|b| b.status.is_none() && b.reply_code.is_none())
-    {
+    // No report, no code, no known wording (not even a generic "could not be delivered") and, for a raw
+    // message, no sign in the headers: this is ordinary mail.
+    let signals = has_dsn
+        || any_hit
+        || bounces.iter().any(|b| b.status.is_some() || b.reply_code.is_some())
+        || (doc.shape == Shape::Raw && looks_like_bounce(&doc))
+        // Someone pasted this because it bounced: unless there is not even an address, say what we can.
+        || (doc.shape == Shape::Pasted && !extract::addresses(&text).is_empty());
+    if !signals {
         return Diagnosis {
             kind: Kind::NotABounce,
             bounces: Vec::new(),

@@ -544,7 +544,7 @@ fn looks_raw(text: &str) -> bool {
             }
             // "From " mbox separator line.
             None if lines == 0 && line.starts_with("From ") => {}
-            None => return false,
+            None => break,
         }
     }
     strong >= 2 || (strong >= 1 && lines >= 3)

@@ -69,6 +69,8 @@ struct CodeEntry {
     title: String,
     meaning: String,
     reason: Option<Spanned<String>>,
+    #[serde(default)]
+    decides: bool,
     source: Option<String>,
 }
 
@@ -172,6 +174,17 @@ struct Group {
 }
 
 pub(super) fn load(sources: &[Source<'_>]) -> Result<RuleSet, Vec<RuleError>> {
+    let set = load_unchecked(sources)?;
+    let mut errors = Vec::new();
+    check_examples(&set, &mut errors);
+    if errors.is_empty() {
+        Ok(set)
+    } else {
+        Err(errors)
+    }
+}
+
+pub(super) fn load_unchecked(sources: &[Source<'_>]) -> Result<RuleSet, Vec<RuleError>> {
     let mut errors = Vec::new();
     let mut order: Option<(OrderFile, &Source<'_>)> = None;
     let mut groups: Vec<Group> = Vec::new();
@@ -287,9 +300,6 @@ pub(super) fn load(sources: &[Source<'_>]) -> Result<RuleSet, Vec<RuleError>> {
         }
     }
 
-    if errors.is_empty() {
-        check_examples(&set, &mut errors);
-    }
     set.reply_codes.sort_by(|a, b| a.code.cmp(&b.code));
     if errors.is_empty() {
         Ok(set)
@@ -333,11 +343,18 @@ fn load_codes(cx: &mut Ctx<'_>, c: CodesFile, set: &mut RuleSet) {
                 continue;
             }
             let reason = e.reason.as_ref().and_then(|r| cx.reason(r));
+            if e.decides && reason.is_none() {
+                cx.err(
+                    e.code.span().start,
+                    format!("code `{code}` has `decides = true` but no `reason`"),
+                );
+            }
             let info = CodeInfo {
                 code,
                 title: e.title,
                 meaning: e.meaning,
                 reason,
+                decides: e.decides,
                 source: e.source,
                 location: cx.loc(start),
             };

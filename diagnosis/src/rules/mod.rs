@@ -102,6 +102,9 @@ pub struct CodeInfo {
     pub meaning: String,
     /// The reason to assume when nothing else in the text decides.
     pub reason: Option<Reason>,
+    /// The code alone decides the reason, before generic wordings are read: it is more precise than any of
+    /// them (`5.2.2` is a full mailbox whatever the text says). Provider wordings still come first.
+    pub decides: bool,
     /// Where the code is defined.
     pub source: Option<String>,
     /// Where it was written.
@@ -140,6 +143,12 @@ impl RuleSet {
     /// Reads, validates and orders rules from their sources. Every problem in every file is reported.
     pub fn from_sources(sources: &[Source<'_>]) -> Result<RuleSet, Vec<RuleError>> {
         load::load(sources)
+    }
+
+    /// Like [`RuleSet::from_sources`], without running every rule's examples: for rules that were checked
+    /// when they were published (the checker in the browser loads the site's rules this way, to start fast).
+    pub fn from_checked_sources(sources: &[Source<'_>]) -> Result<RuleSet, Vec<RuleError>> {
+        load::load_unchecked(sources)
     }
 
     /// The rules bundled with bouncebook (`content/rules/` at build time).
@@ -249,15 +258,47 @@ impl Rule {
 impl RuleSet {
     /// The first rule, in precedence order, that fits the facts and matches normalised `text`.
     pub fn decide(&self, text: &str, facts: &Facts<'_>) -> Option<Hit> {
-        self.rules.iter().enumerate().find_map(|(i, rule)| {
-            if !rule.fits(facts) {
-                return None;
-            }
-            rule.find(text).map(|(start, end)| Hit {
-                rule: i,
-                start,
-                end,
+        self.decide_among(text, facts, 0..self.rules.len())
+    }
+
+    /// The first provider rule that fits and matches.
+    pub fn decide_provider(&self, text: &str, facts: &Facts<'_>) -> Option<Hit> {
+        self.decide_among(text, facts, 0..self.provider_rules())
+    }
+
+    /// The first generic (reason file) rule that fits and matches.
+    pub fn decide_generic(&self, text: &str, facts: &Facts<'_>) -> Option<Hit> {
+        self.decide_among(text, facts, self.provider_rules()..self.rules.len())
+    }
+
+    /// How many rules, at the start of [`RuleSet::rules`], are provider wordings.
+    fn provider_rules(&self) -> usize {
+        self.rules
+            .iter()
+            .take_while(|r| r.provider.is_some())
+            .count()
+    }
+
+    fn decide_among(
+        &self,
+        text: &str,
+        facts: &Facts<'_>,
+        range: std::ops::Range<usize>,
+    ) -> Option<Hit> {
+        let start = range.start;
+        self.rules[range]
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (start + i, r))
+            .find_map(|(i, rule)| {
+                if !rule.fits(facts) {
+                    return None;
+                }
+                rule.find(text).map(|(start, end)| Hit {
+                    rule: i,
+                    start,
+                    end,
+                })
             })
-        })
     }
 }
