@@ -1,3 +1,4 @@
 //! Library side of `cargo xtask`: pieces that tests share with the command.
 
 pub mod accuracy;
+pub mod bench;

@@ -1,0 +1,144 @@
+//! `cargo xtask bench`: classifier throughput over the corpus (single thread), large-input scaling, and, when
+//! Sisimai (Debian's libsisimai-perl) is installed, Sisimai on the same files in the same run.
+
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Runs the benchmarks and prints a report.
+pub fn run(_args: &[String]) -> Result<()> {
+    let corpus = crate::accuracy::corpus_dir();
+    let files = corpus_files(&corpus.join("emails"))?;
+    let inputs: Vec<Vec<u8>> = files.iter().map(std::fs::read).collect::<Result<_, _>>()?;
+    let rules = diagnosis::RuleSet::bundled();
+    // Warm up once (rule loading, allocator).
+    for i in &inputs {
+        std::hint::black_box(diagnosis::classify(i, rules));
+    }
+    let mut runs = Vec::new();
+    for _ in 0..7 {
+        let t = Instant::now();
+        for i in &inputs {
+            std::hint::black_box(diagnosis::classify(i, rules));
+        }
+        runs.push(t.elapsed());
+    }
+    runs.sort();
+    let median = runs[runs.len() / 2];
+    let per_sec = inputs.len() as f64 / median.as_secs_f64();
+    println!(
+        "classify: {} emails, median of {} runs {:.1} ms → {:.0} emails/s (single thread)",
+        inputs.len(),
+        runs.len(),
+        ms(median),
+        per_sec
+    );
+    if let Some(rss) = peak_rss_kb() {
+        println!("peak memory (this process): {:.1} MiB", rss as f64 / 1024.0);
+    }
+    scaling(rules);
+    match sisimai(&corpus.join("emails"), inputs.len()) {
+        Ok(Some(s)) => println!(
+            "sisimai (perl): {:.0} emails/s → bouncebook is {:.1}× faster",
+            s,
+            per_sec / s
+        ),
+        Ok(None) => println!("sisimai: not installed (apt-get install libsisimai-perl), skipped"),
+        Err(e) => println!("sisimai: could not run: {e:#}"),
+    }
+    Ok(())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn corpus_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| {
+            format!(
+                "corpus not found at {} (set BOUNCEBOOK_CORPUS)",
+                dir.display()
+            )
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Time for 1, 2, 5 and 10 MB of pasted text and 25k–100k lines: the ratios show linear growth.
+fn scaling(rules: &diagnosis::RuleSet) {
+    let line = "550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown in local recipient table\n";
+    println!("large inputs (median of 3):");
+    let mut base: Option<f64> = None;
+    for mb in [1usize, 2, 5, 10] {
+        let text = line.repeat(mb * 1024 * 1024 / line.len());
+        let t = median_time(3, || {
+            std::hint::black_box(diagnosis::classify(text.as_bytes(), rules));
+        });
+        let per_mb = ms(t) / mb as f64;
+        let b = *base.get_or_insert(per_mb);
+        println!(
+            "  {mb:>2} MB: {:8.1} ms ({:.2} ms/MB, {:.2}× the 1 MB rate)",
+            ms(t),
+            per_mb,
+            per_mb / b
+        );
+    }
+    for lines in [25_000usize, 100_000] {
+        let text = "x\n".repeat(lines / 2) + &line.repeat(lines / 2);
+        let t = median_time(3, || {
+            std::hint::black_box(diagnosis::classify(text.as_bytes(), rules));
+        });
+        println!("  {lines} lines: {:.1} ms", ms(t));
+    }
+}
+
+fn median_time(n: usize, mut f: impl FnMut()) -> Duration {
+    let mut v: Vec<Duration> = (0..n)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    v.sort();
+    v[n / 2]
+}
+
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// Sisimai's rate on the same emails: Perl's `Sisimai->rise` over every file, timed inside Perl.
+fn sisimai(dir: &Path, count: usize) -> Result<Option<f64>> {
+    let probe = std::process::Command::new("perl")
+        .args(["-MSisimai", "-e", "1"])
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        return Ok(None);
+    }
+    let script = r#"
+use strict; use Sisimai; use Time::HiRes qw(time);
+my @f = sort glob("$ARGV[0]/*.eml");
+my $t = time; for my $f (@f) { my $r = Sisimai->rise($f, delivered => 1, vacation => 1); } my $e = time - $t;
+printf "%.6f\n", $e;
+"#;
+    let out = std::process::Command::new("perl")
+        .args(["-e", script, &dir.display().to_string()])
+        .output()?;
+    let secs: f64 = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .context("sisimai timing")?;
+    Ok(Some(count as f64 / secs))
+}
