@@ -126,6 +126,16 @@ pub fn classify(input: &[u8], rules: &RuleSet) -> Diagnosis {
         .map(|s| Piece::new(&s.text, s.origin))
         .collect();
     let mut entries = dsn_entries(&reports, &text);
+    if entries.is_empty()
+        && let Some(n) = doc.bodies.iter().find_map(|s| crate::ses::parse(&s.text))
+    {
+        match n.event {
+            crate::ses::Event::Bounce => entries = ses_entries(&n, &text),
+            crate::ses::Event::Complaint | crate::ses::Event::Delivery => {
+                return ses_report(&n, &text, rules);
+            }
+        }
+    }
     let human = human_recipients(&doc, &senders);
     let has_dsn = !entries.is_empty();
     if entries.is_empty() {
@@ -714,4 +724,68 @@ fn auto_reply(
         kind: Kind::AutoReply,
         bounces: vec![b],
     })
+}
+
+fn span_of(text: &str, needle: &str) -> Option<(usize, usize)> {
+    text.find(needle).map(|at| (at, at + needle.len()))
+}
+
+fn ses_entries(n: &crate::ses::Notification, text: &str) -> Vec<Entry> {
+    n.recipients
+        .iter()
+        .map(|r| {
+            let mut e = Entry {
+                recipient: Some(r.address.clone()),
+                recipient_span: span_of(text, &r.address),
+                action: r.action.clone(),
+                ..Entry::default()
+            };
+            if let Some(st) = r.status.as_deref().and_then(StatusCode::parse) {
+                e.status = Some((st, None));
+            }
+            if let Some(d) = &r.diagnostic {
+                let (diag, _) = dsn::diagnostic(d);
+                e.diagnostic = Some(diag.to_string());
+                e.diagnostic_type = dsn::diagnostic_type(d);
+                e.diagnostic_span = span_of(text, diag);
+                e.pieces.push(Piece::new(diag, None));
+            }
+            // The bounce subtype is SES's own verdict ("Suppressed", "MailboxFull", "NoEmail").
+            if let Some(sub) = &n.bounce_subtype {
+                e.pieces.push(Piece::new(sub, None));
+            }
+            e
+        })
+        .collect()
+}
+
+fn ses_report(n: &crate::ses::Notification, text: &str, rules: &RuleSet) -> Diagnosis {
+    let (kind, reason) = match n.event {
+        crate::ses::Event::Complaint => (Kind::Feedback, Reason::Feedback),
+        _ => (Kind::Delivered, Reason::Delivered),
+    };
+    let bounces = n
+        .recipients
+        .iter()
+        .map(|r| {
+            let mut b = fallback(reason, rules);
+            b.recipient = Some(r.address.clone());
+            b.feedback_type = r.feedback_type.clone();
+            if let Some(d) = &r.diagnostic {
+                b.reply_code = code::find_reply(d).map(|f| f.code.to_string());
+                b.status = code::find_status(d).map(|f| f.code.to_string());
+                b.diagnostic = Some(d.clone());
+                b.action = Some("delivered".into());
+            }
+            if let Some((start, end)) = span_of(text, &r.address) {
+                b.evidence.push(Evidence {
+                    start,
+                    end,
+                    kind: "recipient",
+                });
+            }
+            b
+        })
+        .collect();
+    Diagnosis { kind, bounces }
 }

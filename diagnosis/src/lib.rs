@@ -26,6 +26,7 @@ mod message;
 pub mod normalize;
 mod reason;
 pub mod rules;
+pub mod ses;
 
 pub use classify::{MAX_INPUT, classify};
 pub use code::{ReplyCode, StatusCode};
