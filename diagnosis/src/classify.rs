@@ -207,19 +207,25 @@ pub fn classify(input: &[u8], rules: &RuleSet) -> Diagnosis {
                 .iter()
                 .find_map(|p| decide(&p.normalized.text).map(|h| (*p, h)))
         };
-        // Provider wordings first, then a status code precise enough to decide alone, then generic wordings.
+        // Provider wordings first, then what decides alone (a precise status code, a local delivery program's
+        // report), then generic wordings.
         let decisive = facts
             .status
             .and_then(|s| rules.status_info(s))
             .filter(|i| i.decides);
+        // A DSN whose diagnostic type is `x-unix` was written by a local delivery program (RFC 3464 §2.3.6).
+        let local_program = e
+            .diagnostic_type
+            .as_deref()
+            .is_some_and(|t| t.starts_with("x-unix"));
         let hit = find(&|t| rules.decide_provider(t, &facts)).or_else(|| {
-            if decisive.is_some() {
+            if decisive.is_some() || local_program {
                 None
             } else {
                 find(&|t| rules.decide_generic(t, &facts))
             }
         });
-        any_hit |= hit.is_some();
+        any_hit |= hit.is_some() || decisive.is_some() || local_program;
         let (reason, rule_ids, phrase_span, rule) = match (hit, decisive) {
             (Some((p, h)), _) => {
                 let rule = &rules.rules[h.rule];
@@ -231,8 +237,13 @@ pub fn classify(input: &[u8], rules: &RuleSet) -> Diagnosis {
                     Some(rule),
                 )
             }
+            (None, _) if local_program => (
+                Reason::MailerError,
+                vec!["dsn:x-unix".to_string()],
+                None,
+                None,
+            ),
             (None, Some(info)) => {
-                any_hit = true;
                 let reason = info.reason.unwrap_or(Reason::OnHold);
                 (
                     reason,
@@ -629,9 +640,12 @@ fn feedback(
     text: &str,
     rules: &RuleSet,
 ) -> Option<Diagnosis> {
-    let (report, origin) = reports
+    let Some((report, origin)) = reports
         .iter()
-        .find(|(r, _)| r.message.get("feedback-type").is_some())?;
+        .find(|(r, _)| r.message.get("feedback-type").is_some())
+    else {
+        return jmrp(doc, text, rules);
+    };
     if doc
         .report_type
         .as_deref()
@@ -686,6 +700,27 @@ fn feedback(
     })
 }
 
+/// Microsoft's Junk Mail Reporting Program sends complaints as the original message with its own headers
+/// instead of an ARF report. <https://sendersupport.olc.protection.outlook.com/pm/junkmail.aspx>
+fn jmrp(doc: &Document, text: &str, rules: &RuleSet) -> Option<Diagnosis> {
+    let rcpt = doc.original_header("x-hmxmroriginalrecipient")?;
+    let addr = first_address(rcpt).unwrap_or_else(|| rcpt.trim().to_string());
+    let mut b = fallback(Reason::Feedback, rules);
+    b.feedback_type = Some("abuse".into());
+    if let Some(span) = span_of(text, &addr) {
+        b.evidence.push(Evidence {
+            start: span.0,
+            end: span.1,
+            kind: "recipient",
+        });
+    }
+    b.recipient = Some(addr);
+    Some(Diagnosis {
+        kind: Kind::Feedback,
+        bounces: vec![b],
+    })
+}
+
 /// Automatic replies (RFC 3834 `Auto-Submitted: auto-replied`, and the older vacation headers).
 fn auto_reply(
     doc: &Document,
@@ -704,8 +739,15 @@ fn auto_reply(
         || doc
             .header("precedence")
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("auto_reply"));
+    // Clients that set no header still mark the subject ("Automatic reply:", "Out of Office"); those wordings
+    // are the vacation rules.
+    let subject_says = doc.header("subject").is_some_and(|s| {
+        rules
+            .decide_generic(&Normalized::new(s).text, &Facts::default())
+            .is_some_and(|h| rules.rules[h.rule].reason == Reason::Vacation)
+    });
     let from = doc.header("from").unwrap_or("").to_ascii_lowercase();
-    if !auto || from.contains("mailer-daemon") || from.contains("postmaster") {
+    if !(auto || subject_says) || from.contains("mailer-daemon") || from.contains("postmaster") {
         return None;
     }
     let mut b = fallback(Reason::Vacation, rules);
