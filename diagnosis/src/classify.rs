@@ -50,34 +50,6 @@ impl Piece {
     }
 }
 
-/// A one-line probe used to test rule examples: its text, codes and command as the classifier would see them.
-pub(crate) struct Probe {
-    pub(crate) normalized: Normalized,
-    reply: Option<ReplyCode>,
-    status: Option<StatusCode>,
-    command: Option<&'static str>,
-}
-
-impl Probe {
-    pub(crate) fn from_line(text: &str) -> Probe {
-        let normalized = Normalized::new(text);
-        Probe {
-            reply: code::find_reply(text).map(|f| f.code),
-            status: code::find_status(text).map(|f| f.code),
-            command: extract::command(&normalized.text),
-            normalized,
-        }
-    }
-
-    pub(crate) fn codes(&self) -> Facts<'static> {
-        Facts {
-            reply: self.reply,
-            status: self.status,
-            command: self.command,
-        }
-    }
-}
-
 /// What one recipient's report says before the reason is decided.
 #[derive(Default)]
 struct Entry {

@@ -183,6 +183,7 @@ pub fn command(normalized: &str) -> Option<&'static str> {
         ("does not like recipient", "RCPT"),
         (">>> rcpt to", "RCPT"),
         ("rcpt to:<", "RCPT"),
+        ("smtp:rcpt", "RCPT"),
         ("in reply to end of data", "DATA"),
         ("after end of data", "DATA"),
         ("in reply to data", "DATA"),

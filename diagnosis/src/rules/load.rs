@@ -76,7 +76,7 @@ struct CodeEntry {
 
 /// The SMTP stages a rule's `command` may name.
 pub(crate) const COMMANDS: &[&str] = &[
-    "CONN", "HELO", "EHLO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA",
+    "CONN", "HELO", "EHLO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA", "none",
 ];
 
 struct Ctx<'a> {
@@ -589,40 +589,51 @@ fn load_rules(
     rules
 }
 
-/// Every example must be decided by a rule of its own reason, and every rule must decide at least one of its
-/// own examples (else an earlier rule shadows it and it can never fire).
+/// Every example, classified exactly as a reader's paste would be, must come out with its rule's reason, and
+/// every rule must decide at least one of its own examples (else an earlier rule or a decisive status code
+/// shadows it and it can never fire).
 fn check_examples(set: &RuleSet, errors: &mut Vec<RuleError>) {
-    for (i, rule) in set.rules.iter().enumerate() {
+    for rule in &set.rules {
         let mut reached = false;
         let mut first_problem = None;
         for ex in &rule.examples {
-            let probe = crate::classify::Probe::from_line(ex);
-            match set.decide(&probe.normalized.text, &probe.codes()) {
-                Some(hit) if hit.rule == i => reached = true,
-                Some(hit) => {
-                    let other = &set.rules[hit.rule];
-                    if other.reason != rule.reason {
-                        errors.push(RuleError::new(
-                            rule.location.clone(),
-                            format!(
-                                "example {ex:?} of rule `{}` ({}) is decided by rule `{}` ({}) at {}; make the phrases more specific",
-                                rule.id, rule.reason, other.id, other.reason, other.location
-                            ),
-                        ));
-                    } else if first_problem.is_none() {
-                        first_problem = Some(format!("its example {ex:?} is decided by the earlier rule `{}` at {}", other.id, other.location));
-                    }
-                }
-                None => errors.push(RuleError::new(
+            let d = crate::classify(ex.as_bytes(), set);
+            let Some(b) = d.bounces.first() else {
+                errors.push(RuleError::new(
                     rule.location.clone(),
-                    format!("example {ex:?} of rule `{}` does not match it (check its phrases and reply/status/command limits)", rule.id),
-                )),
+                    format!(
+                        "example {ex:?} of rule `{}` is not read as a bounce",
+                        rule.id
+                    ),
+                ));
+                continue;
+            };
+            let by = b.rules.first().map(String::as_str).unwrap_or("nothing");
+            if by == rule.id {
+                reached = true;
+            } else if b.reason != rule.reason {
+                let at = set
+                    .rule(by)
+                    .map(|r| format!(" at {}", r.location))
+                    .unwrap_or_default();
+                errors.push(RuleError::new(
+                    rule.location.clone(),
+                    format!(
+                        "example {ex:?} of rule `{}` ({}) is decided as {} by `{by}`{at}; make the phrases more specific or change the example",
+                        rule.id, rule.reason, b.reason
+                    ),
+                ));
+            } else if first_problem.is_none() {
+                first_problem = Some(format!("its example {ex:?} is decided first by `{by}`"));
             }
         }
         if !reached && let Some(p) = first_problem {
             errors.push(RuleError::new(
                 rule.location.clone(),
-                format!("rule `{}` is never reached: {p}", rule.id),
+                format!(
+                    "rule `{}` is never reached: {p}; add an example only this rule decides",
+                    rule.id
+                ),
             ));
         }
     }
