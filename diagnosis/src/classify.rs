@@ -57,6 +57,8 @@ struct Entry {
     recipient_span: Option<(usize, usize)>,
     action: Option<String>,
     status: Option<(StatusCode, Option<(usize, usize)>)>,
+    /// The status came from a DSN `Status:` field, not from the server's words.
+    status_from_report: bool,
     reply: Option<(ReplyCode, Option<(usize, usize)>)>,
     diagnostic: Option<String>,
     diagnostic_span: Option<(usize, usize)>,
@@ -378,6 +380,7 @@ fn dsn_entries(reports: &[(dsn::Report, Option<usize>)], text: &str) -> Vec<Entr
             if let Some(st) = g.get("status")
                 && let Some(found) = code::find_status(&st.value)
             {
+                e.status_from_report = true;
                 e.status = Some((
                     found.code,
                     span(st)
@@ -421,10 +424,14 @@ fn fill_codes_from(e: &mut Entry, p: &Piece, input: &str) {
     let found = code::find_status(&p.source);
     match (e.status, found) {
         (None, Some(f)) => e.status = Some((f.code, p.input_span(f.start, f.end, input))),
-        // A generic DSN status (`5.0.0`) gives way to a precise one in the diagnostic of the same class.
+        // The reporting MTA's Status field gives way to the code in the remote server's own words, which is
+        // what the refusal actually said (a generic 5.0.0, or a 4.4.7 written when retries ran out).
         (Some((st, _)), Some(f))
-            if st.subject == 0 && st.detail == 0 && f.code.class == st.class && f.code != st =>
+            if e.status_from_report
+                && f.code != st
+                && (f.code.class == st.class || st.class == 4) =>
         {
+            e.status_from_report = false;
             e.status = Some((f.code, p.input_span(f.start, f.end, input)));
         }
         _ => {}

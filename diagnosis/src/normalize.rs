@@ -18,7 +18,15 @@ impl Normalized {
         let mut text = String::with_capacity(source.len());
         let mut map = Vec::with_capacity(source.len());
         let mut pending_space: Option<usize> = None;
+        let skips = continuation_prefixes(source);
+        let mut skip = skips.iter().peekable();
         for (at, c) in source.char_indices() {
+            while skip.peek().is_some_and(|r| r.1 <= at) {
+                skip.next();
+            }
+            if skip.peek().is_some_and(|r| r.0 <= at) {
+                continue;
+            }
             if c.is_whitespace() || c == '\u{0}' {
                 if !text.is_empty() && pending_space.is_none() {
                     pending_space = Some(at);
@@ -76,6 +84,44 @@ impl Normalized {
     }
 }
 
+/// Byte ranges of the prefixes that repeat on every line of a multi-line SMTP reply (`550-5.7.1 `), after the
+/// first (RFC 5321 §4.2.1). Without them a phrase folded across lines reads as one sentence again.
+fn continuation_prefixes(source: &str) -> Vec<(usize, usize)> {
+    let b = source.as_bytes();
+    // The first reply code that is followed by `-` marks a multi-line reply.
+    let Some(first) = (0..b.len().saturating_sub(4)).find(|&i| {
+        (i == 0 || !b[i - 1].is_ascii_alphanumeric())
+            && b[i..i + 3].iter().all(u8::is_ascii_digit)
+            && matches!(b[i], b'2' | b'4' | b'5')
+            && b[i + 3] == b'-'
+    }) else {
+        return Vec::new();
+    };
+    let code = &b[first..first + 3];
+    let mut out = Vec::new();
+    let mut i = first + 4;
+    while i + 4 <= b.len() {
+        let at_boundary = b[i - 1].is_ascii_whitespace();
+        if at_boundary && &b[i..i + 3] == code && matches!(b[i + 3], b'-' | b' ') {
+            let mut end = i + 4;
+            // An enhanced status code repeated after the reply code is part of the prefix.
+            if let Some(f) = crate::code::find_status(&source[end..source.len().min(end + 12)])
+                && f.start == 0
+            {
+                end += f.end;
+                while end < b.len() && b[end] == b' ' {
+                    end += 1;
+                }
+            }
+            out.push((i, end));
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
 /// Normalises one rule phrase the same way as the text it is matched against.
 pub fn phrase(p: &str) -> String {
     Normalized::new(p).text
@@ -93,6 +139,21 @@ mod tests {
         let at = n.text.find("user unknown").expect("present");
         let (s, e) = n.source_range(at, at + "user unknown".len());
         assert_eq!(&src[s..e], "User\tUNKNOWN");
+    }
+
+    #[test]
+    fn multi_line_reply_prefixes_are_dropped() {
+        let n = Normalized::new(
+            "550-5.7.1 Messages with multiple\n550-5.7.1 addresses in From: are not\n550 5.7.1 accepted.",
+        );
+        assert_eq!(
+            n.text,
+            "550-5.7.1 messages with multiple addresses in from: are not accepted."
+        );
+        let folded = Normalized::new(
+            "550-5.7.1 this message does not have authentication information or fails to pass 550-5.7.1 authentication checks",
+        );
+        assert!(folded.text.contains("fails to pass authentication checks"));
     }
 
     #[test]
