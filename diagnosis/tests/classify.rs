@@ -1,0 +1,183 @@
+//! What readers paste, end to end: one-liners, mail clients' displays, raw messages. Hand-written inputs in the
+//! wording of real servers (not corpus files), so they also measure generalisation.
+
+use diagnosis::{Actor, Kind, Reason, RuleSet, classify};
+
+fn one(text: &str) -> diagnosis::Bounce {
+    let d = classify(text.as_bytes(), RuleSet::bundled());
+    assert_eq!(d.bounces.len(), 1, "{text:?} gave {:#?}", d.bounces);
+    d.bounces.into_iter().next().expect("one bounce")
+}
+
+#[test]
+fn one_liners() {
+    let cases: &[(&str, Reason)] = &[
+        ("503 5.5.1 Error: need RCPT command", Reason::SyntaxError),
+        (
+            "503 valid RCPT command must precede DATA",
+            Reason::SyntaxError,
+        ),
+        (
+            "550 5.7.26 Unauthenticated email from example.org is not accepted due to domain's DMARC policy",
+            Reason::AuthFailure,
+        ),
+        (
+            "554 5.7.1 <bob@example.net>: Relay access denied",
+            Reason::NoRelaying,
+        ),
+        (
+            "552 5.2.2 <bob@example.net>: mailbox is full",
+            Reason::MailboxFull,
+        ),
+        (
+            "535 5.7.8 Error: authentication failed: authentication failure",
+            Reason::SecurityError,
+        ),
+        (
+            "550 5.7.25 The IP address sending this message does not have a PTR record setup",
+            Reason::RequirePtr,
+        ),
+        (
+            "421 4.7.0 Too many concurrent SMTP connections from this IP address; please try again later",
+            Reason::TooManyConn,
+        ),
+        (
+            "552 5.3.4 Message size exceeds fixed limit",
+            Reason::MesgTooBig,
+        ),
+        (
+            "550 5.1.1 <nobody@example.com>: Recipient address rejected: User unknown in virtual mailbox table",
+            Reason::UserUnknown,
+        ),
+        (
+            "554 5.7.1 Service unavailable; Client host [192.0.2.9] blocked using zen.spamhaus.org",
+            Reason::Blocked,
+        ),
+    ];
+    for (text, want) in cases {
+        assert_eq!(one(text).reason, *want, "{text}");
+    }
+}
+
+#[test]
+fn outlook_display_of_an_ndr() {
+    let text = "Your message to bob@example.com couldn't be delivered.\n\
+bob wasn't found at example.com.\n\
+alice   Office 365   bob\n\
+Action Required   Recipient\n\
+Unknown To address\n\n\
+Diagnostic information for administrators:\n\
+Generating server: AM0PR01MB1234.eurprd01.prod.outlook.com\n\
+bob@example.com\n\
+Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup'\n";
+    let b = one(text);
+    assert_eq!(b.reason, Reason::UserUnknown);
+    assert_eq!(b.recipient.as_deref(), Some("bob@example.com"));
+    assert_eq!(b.status.as_deref(), Some("5.1.10"));
+    assert_eq!(b.reply_code.as_deref(), Some("550"));
+    assert!(b.hard_bounce);
+    assert_eq!(b.actor, Actor::Sender);
+}
+
+#[test]
+fn gmail_display_of_a_bounce() {
+    let text = "Address not found\n\
+Your message wasn't delivered to carol@example.org because the address couldn't be found, or is unable to receive mail.\n\
+The response from the remote server was:\n\
+550 5.1.1 <carol@example.org>: Recipient address rejected: User unknown in local recipient table\n";
+    let b = one(text);
+    assert_eq!(b.reason, Reason::UserUnknown);
+    assert_eq!(b.recipient.as_deref(), Some("carol@example.org"));
+}
+
+#[test]
+fn evidence_points_into_the_input() {
+    let text = "Delivery failed.\n<dave@example.net>: host mx.example.net said: 552 5.2.2 Mailbox full (in reply to RCPT TO command)\n";
+    let b = one(text);
+    assert_eq!(b.reason, Reason::MailboxFull);
+    let kinds: Vec<(&str, &str)> = b
+        .evidence
+        .iter()
+        .map(|e| (e.kind, &text[e.start..e.end]))
+        .collect();
+    assert!(
+        kinds.contains(&("recipient", "dave@example.net")),
+        "{kinds:?}"
+    );
+    assert!(kinds.contains(&("status", "5.2.2")), "{kinds:?}");
+    assert!(kinds.contains(&("reply", "552")), "{kinds:?}");
+    assert_eq!(b.command.as_deref(), Some("RCPT"));
+}
+
+#[test]
+fn raw_dsn_with_two_recipients() {
+    let raw = "From: MAILER-DAEMON@mx.example.org\r\nTo: alice@example.org\r\nSubject: Undelivered Mail Returned to Sender\r\n\
+MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\r\n\r\n\
+--b1\r\nContent-Type: text/plain\r\n\r\nI'm sorry to have to inform you that your message could not be delivered.\r\n\r\n\
+--b1\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.org\r\n\r\n\
+Final-Recipient: rfc822; bob@example.com\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 user unknown\r\n\r\n\
+Final-Recipient: rfc822; carol@example.com\r\nAction: delayed\r\nStatus: 4.2.2\r\nDiagnostic-Code: smtp; 452 4.2.2 Mailbox full\r\n\r\n--b1--\r\n";
+    let d = classify(raw.as_bytes(), RuleSet::bundled());
+    assert_eq!(d.kind, Kind::Bounce);
+    let got: Vec<_> = d
+        .bounces
+        .iter()
+        .map(|b| {
+            (
+                b.recipient.clone().unwrap_or_default(),
+                b.reason,
+                b.permanent,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "bob@example.com".to_string(),
+                Reason::UserUnknown,
+                Some(true)
+            ),
+            (
+                "carol@example.com".to_string(),
+                Reason::MailboxFull,
+                Some(false)
+            ),
+        ]
+    );
+    for b in &d.bounces {
+        for e in &b.evidence {
+            assert!(e.start < e.end && e.end <= raw.len());
+        }
+    }
+}
+
+#[test]
+fn ordinary_mail_and_nothing() {
+    let mail = "From: alice@example.org\r\nTo: bob@example.com\r\nSubject: lunch\r\nDate: Mon, 1 Jan 2024 10:00:00 +0000\r\n\r\nSee you at noon.\r\n";
+    let d = classify(mail.as_bytes(), RuleSet::bundled());
+    assert_eq!(d.kind, Kind::NotABounce);
+    assert!(d.bounces.is_empty());
+    let empty = classify(b"  \n ", RuleSet::bundled());
+    assert_eq!(empty.bounces[0].reason, Reason::Undefined);
+    assert_eq!(
+        one("the server said something odd to bob@example.com").reason,
+        Reason::OnHold
+    );
+}
+
+#[test]
+fn invalid_utf8_keeps_offsets() {
+    let mut bytes =
+        b"\xff\xfe 550 5.1.1 <x@example.com>: User unknown (in reply to RCPT TO command)".to_vec();
+    bytes.push(0xc3);
+    let d = classify(&bytes, RuleSet::bundled());
+    let b = &d.bounces[0];
+    assert_eq!(b.reason, Reason::UserUnknown);
+    let rcpt = b
+        .evidence
+        .iter()
+        .find(|e| e.kind == "recipient")
+        .expect("recipient evidence");
+    assert_eq!(&bytes[rcpt.start..rcpt.end], b"x@example.com");
+}

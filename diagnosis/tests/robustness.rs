@@ -1,0 +1,64 @@
+//! `classify` never panics and its evidence always lies inside the input, whatever the bytes.
+
+use diagnosis::{RuleSet, classify};
+use proptest::prelude::*;
+
+fn check(bytes: &[u8]) {
+    let d = classify(bytes, RuleSet::bundled());
+    for b in &d.bounces {
+        for e in &b.evidence {
+            assert!(
+                e.start < e.end && e.end <= bytes.len(),
+                "evidence {e:?} outside {} bytes",
+                bytes.len()
+            );
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        check(&bytes);
+    }
+
+    #[test]
+    fn mail_shaped_text(
+        parts in proptest::collection::vec(
+            prop_oneof![
+                Just("From: MAILER-DAEMON@example.org\r\n".to_string()),
+                Just("Content-Type: multipart/report; report-type=delivery-status; boundary=\"x\"\r\n".to_string()),
+                Just("Content-Type: message/delivery-status\r\n".to_string()),
+                Just("Content-Transfer-Encoding: base64\r\n".to_string()),
+                Just("--x\r\n".to_string()),
+                Just("\r\n".to_string()),
+                Just("Final-Recipient: rfc822; a@example.com\r\n".to_string()),
+                Just("Status: 5.1.1\r\n".to_string()),
+                Just("Diagnostic-Code: smtp; 550-5.7.1 user\r\n 550 5.7.1 unknown\r\n".to_string()),
+                Just("=?utf-8?B?8J+QiA==?=".to_string()),
+                "[ -~]{0,40}",
+                "\\PC{0,20}",
+            ],
+            0..40,
+        )
+    ) {
+        check(parts.concat().as_bytes());
+    }
+}
+
+#[test]
+fn deep_nesting_and_huge_lines_finish() {
+    let mut nested = String::new();
+    for i in 0..200 {
+        nested.push_str(&format!(
+            "Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n"
+        ));
+    }
+    check(nested.as_bytes());
+    let long = "550 5.1.1 ".to_string() + &"x".repeat(3_000_000);
+    check(long.as_bytes());
+    let many_at = "@".repeat(1_000_000);
+    check(many_at.as_bytes());
+}
