@@ -111,6 +111,14 @@ fn serve(args: &[String]) -> Result<()> {
     step("bouncebook serve", &mut cmd)
 }
 
+fn met(value: f64, target: f64) -> String {
+    if value >= target {
+        "met".to_string()
+    } else {
+        format!("{:.1} points short", target - value)
+    }
+}
+
 fn accuracy_cmd(args: &[String]) -> Result<()> {
     let corpus = accuracy::corpus_dir();
     if !corpus.join("labels.jsonl").exists() {
@@ -139,6 +147,21 @@ fn accuracy_cmd(args: &[String]) -> Result<()> {
         println!(
             "         not-bounce email gives no bounce: {}",
             if s.not_bounce_ok { "yes" } else { "NO" }
+        );
+        let t = accuracy::TARGETS;
+        let (reason_target, status_target) = if part == "emails" {
+            (t.reason_emails, t.status)
+        } else {
+            (t.reason_pasted, t.status)
+        };
+        println!(
+            "         targets: reason {reason_target} % ({}), status {status_target} % ({}), reply {} % ({}), count {} % ({})",
+            met(s.reason.percent(), reason_target),
+            met(s.status.percent(), status_target),
+            t.reply,
+            met(s.reply.percent(), t.reply),
+            t.count,
+            met(s.count.percent(), t.count)
         );
         if show_misses {
             for m in &s.misses {
