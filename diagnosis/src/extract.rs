@@ -103,8 +103,9 @@ pub fn recipients(text: &str, exclude: &[String]) -> Vec<Found> {
         if is_system_address(&address) || exclude.iter().any(|x| x.eq_ignore_ascii_case(&address)) {
             continue;
         }
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let lead = text[line_start..start].trim().to_ascii_lowercase();
+        let lead = text[line_start(text, start)..start]
+            .trim()
+            .to_ascii_lowercase();
         let lead_trimmed = lead.trim_end_matches(['<', '"', '\'', '(', '[', ' ']);
         if NOT_RECIPIENT_FIELDS.iter().any(|f| lead.starts_with(f))
             || lead_trimmed.ends_with("from")
@@ -149,29 +150,39 @@ pub fn distinct(found: &[Found]) -> Vec<String> {
 }
 
 /// The pieces of `text` that speak of `address`: from the line of each of its mentions up to the line of the
-/// next mention of another recipient.
+/// next mention of another recipient. Linear in the number of mentions.
 pub fn paragraphs(text: &str, found: &[Found], address: &str) -> Vec<(usize, usize)> {
+    // For every mention, the next mention of a different address (scanning from the end once).
+    let mut next_other = vec![None; found.len()];
+    let mut later: Option<usize> = None;
+    for i in (0..found.len()).rev() {
+        next_other[i] = later;
+        if !found[i].address.eq_ignore_ascii_case(address) {
+            later = Some(i);
+        }
+    }
     let mut out: Vec<(usize, usize)> = Vec::new();
     for (i, f) in found.iter().enumerate() {
         if !f.address.eq_ignore_ascii_case(address) {
             continue;
         }
-        let start = text[..f.start].rfind('\n').map_or(0, |p| p + 1);
-        let end = found[i + 1..]
-            .iter()
-            .find(|g| !g.address.eq_ignore_ascii_case(address))
-            .map_or(text.len(), |g| {
-                text[..g.start]
-                    .rfind('\n')
-                    .map_or(g.start, |p| p + 1)
-                    .max(start)
-            });
+        let start = line_start(text, f.start);
+        let end = next_other[i].map_or(text.len(), |g| line_start(text, found[g].start).max(start));
         match out.last_mut() {
             Some(last) if start <= last.1 => last.1 = last.1.max(end),
             _ => out.push((start, end)),
         }
     }
     out
+}
+
+/// Start of the line holding `at`, looking back at most a few kilobytes (a longer "line" is not prose).
+fn line_start(text: &str, at: usize) -> usize {
+    let mut from = at.saturating_sub(4096);
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    text[from..at].rfind('\n').map_or(from, |p| from + p + 1)
 }
 
 /// The SMTP stage at which the server refused, from the way MTAs report it (RFC 5321 command names).

@@ -119,7 +119,8 @@ fn peak_rss_kb() -> Option<u64> {
         .ok()
 }
 
-/// Sisimai's rate on the same emails: Perl's `Sisimai->rise` over every file, timed inside Perl.
+/// Sisimai's rate on the same emails: Perl's `Sisimai->rise` (`make` before 5.0) over every file, timed inside
+/// Perl.
 fn sisimai(dir: &Path, count: usize) -> Result<Option<f64>> {
     let probe = std::process::Command::new("perl")
         .args(["-MSisimai", "-e", "1"])
@@ -130,7 +131,8 @@ fn sisimai(dir: &Path, count: usize) -> Result<Option<f64>> {
     let script = r#"
 use strict; use Sisimai; use Time::HiRes qw(time);
 my @f = sort glob("$ARGV[0]/*.eml");
-my $t = time; for my $f (@f) { my $r = Sisimai->rise($f, delivered => 1, vacation => 1); } my $e = time - $t;
+my $call = Sisimai->can('rise') ? 'rise' : 'make'; # Sisimai 5 renamed make to rise
+my $t = time; for my $f (@f) { my $r = Sisimai->$call($f, delivered => 1, vacation => 1); } my $e = time - $t;
 printf "%.6f\n", $e;
 "#;
     let out = std::process::Command::new("perl")
