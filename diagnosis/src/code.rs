@@ -104,8 +104,16 @@ pub struct Found<T> {
 
 /// Finds the first enhanced status code in `text` that stands alone (not part of an IP address, a version
 /// number or a longer dotted string).
+/// As with reply codes, the first failure code (4.x.x or 5.x.x) wins over an earlier success code.
 pub fn find_status(text: &str) -> Option<Found<StatusCode>> {
-    find_all_status(text).next()
+    let mut first = None;
+    for f in find_all_status(text) {
+        if f.code.class >= 4 {
+            return Some(f);
+        }
+        first.get_or_insert(f);
+    }
+    first
 }
 
 /// Every standalone enhanced status code in `text`, in order.
@@ -159,60 +167,77 @@ pub fn find_all_status(text: &str) -> impl Iterator<Item = Found<StatusCode>> + 
 }
 
 /// Finds the SMTP reply code of a diagnostic: three digits at the start of a line or after `;`, `:`, a quote or
-/// a bracket, followed by a space, `-`, the end or a status code. Numbers elsewhere (sizes, ports, ids) are
-/// ignored.
+/// a bracket, followed by a space, `-`, `:`, `,`, the end or a closing bracket. Numbers elsewhere (sizes, ports,
+/// ids) are ignored. A failure report quotes success replies too (`250 Ok` before `451 ...`), so the first 4xx or
+/// 5xx code wins over an earlier 2xx or 3xx one.
 pub fn find_reply(text: &str) -> Option<Found<ReplyCode>> {
+    let mut first = None;
+    for f in all_replies(text) {
+        if f.code.class() >= 4 {
+            return Some(f);
+        }
+        first.get_or_insert(f);
+    }
+    first
+}
+
+fn all_replies(text: &str) -> impl Iterator<Item = Found<ReplyCode>> + '_ {
     let b = text.as_bytes();
     let mut i = 0;
-    while i + 3 <= b.len() {
-        let start = i;
-        i += 1;
-        if !b[start].is_ascii_digit() {
-            continue;
+    std::iter::from_fn(move || {
+        while i + 3 <= b.len() {
+            let start = i;
+            i += 1;
+            if !b[start].is_ascii_digit() {
+                continue;
+            }
+            // What comes before, skipping spaces, must be a line start or a separator.
+            let mut p = start;
+            while p > 0 && b[p - 1] == b' ' {
+                p -= 1;
+            }
+            let before_ok = p == 0
+                || matches!(
+                    b[p - 1],
+                    b'\n'
+                        | b'\r'
+                        | b';'
+                        | b':'
+                        | b'\''
+                        | b'"'
+                        | b'('
+                        | b'['
+                        | b'<'
+                        | b'>'
+                        | b'\t'
+                        | b'='
+                        | b'#'
+                );
+            if !before_ok || (start > 0 && b[start - 1].is_ascii_alphanumeric()) {
+                continue;
+            }
+            let Some(code) = text.get(start..start + 3).and_then(ReplyCode::parse) else {
+                continue;
+            };
+            let after = b.get(start + 3).copied();
+            let after_ok = matches!(
+                after,
+                None | Some(
+                    b' ' | b'-' | b'\r' | b'\n' | b'\t' | b'\'' | b'"' | b')' | b']' | b','
+                )
+            ) || (after == Some(b':')
+                && !b.get(start + 4).is_some_and(u8::is_ascii_digit));
+            if after_ok && code.class() != 3 {
+                i = start + 3;
+                return Some(Found {
+                    code,
+                    start,
+                    end: start + 3,
+                });
+            }
         }
-        // What comes before, skipping spaces, must be a line start or a separator.
-        let mut p = start;
-        while p > 0 && b[p - 1] == b' ' {
-            p -= 1;
-        }
-        let before_ok = p == 0
-            || matches!(
-                b[p - 1],
-                b'\n'
-                    | b'\r'
-                    | b';'
-                    | b':'
-                    | b'\''
-                    | b'"'
-                    | b'('
-                    | b'['
-                    | b'<'
-                    | b'>'
-                    | b'\t'
-                    | b'='
-                    | b'#'
-            );
-        if !before_ok || (start > 0 && b[start - 1].is_ascii_alphanumeric()) {
-            continue;
-        }
-        let Some(code) = text.get(start..start + 3).and_then(ReplyCode::parse) else {
-            continue;
-        };
-        let after = b.get(start + 3).copied();
-        let after_ok = matches!(
-            after,
-            None | Some(b' ' | b'-' | b'\r' | b'\n' | b'\t' | b'\'' | b'"' | b')' | b']')
-        );
-        // A reply code is not followed by a colon or a dot and more digits (times, IPs, decimals).
-        if after_ok && code.class() != 3 {
-            return Some(Found {
-                code,
-                start,
-                end: start + 3,
-            });
-        }
-    }
-    None
+        None
+    })
 }
 
 #[cfg(test)]
@@ -257,5 +282,17 @@ mod tests {
         assert_eq!(find_reply("message size 512 bytes"), None);
         assert_eq!(find_reply("at 23:45:41 +0900"), None);
         assert_eq!(find_reply("'452 4.2.2 full'").map(|f| f.code.0), Some(452));
+        assert_eq!(
+            find_reply("Out: 250 2.1.5 Ok In: DATA Out: 451 4.3.0 Error").map(|f| f.code.0),
+            Some(451)
+        );
+        assert_eq!(
+            find_reply("ERROR_CODE :550, mailbox unavailable").map(|f| f.code.0),
+            Some(550)
+        );
+        assert_eq!(
+            find_reply("550: : User unknown").map(|f| f.code.0),
+            Some(550)
+        );
     }
 }
