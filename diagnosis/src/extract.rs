@@ -118,7 +118,6 @@ pub fn recipients(text: &str, exclude: &[String]) -> Vec<Found> {
         {
             continue;
         }
-        // A message-id looks like an address: `<1234.abcd@host>` right after "id" or inside a Received line.
         let leading = lead_trimmed
             .chars()
             .all(|c| matches!(c, '*' | '-' | '•' | '>' | ':' | '#' | ' ' | '\t'))

@@ -158,7 +158,7 @@ fn raw_header(msg: &Message<'_>, h: &mail_parser::Header<'_>) -> String {
 fn walk(msg: &Message<'_>, input: &[u8], depth: usize, doc: &mut Document, top: bool) {
     let mut saw_plain = false;
     let mut html = Vec::new();
-    for (idx, part) in msg.parts.iter().enumerate() {
+    for part in &msg.parts {
         let (ctype, subtype) = match part.content_type() {
             Some(ct) => (
                 ct.ctype().to_ascii_lowercase(),
@@ -173,7 +173,10 @@ fn walk(msg: &Message<'_>, input: &[u8], depth: usize, doc: &mut Document, top: 
             .is_some_and(|d| d.ctype().eq_ignore_ascii_case("attachment"));
         match &part.body {
             PartType::Text(t) => {
-                let seg = segment(t, part, input, top);
+                let seg = Segment {
+                    text: t.to_string(),
+                    origin: verbatim_origin(t, part, input),
+                };
                 match (ctype.as_str(), subtype.as_str()) {
                     (
                         "message",
@@ -204,7 +207,6 @@ fn walk(msg: &Message<'_>, input: &[u8], depth: usize, doc: &mut Document, top: 
                 }
             }
             PartType::Html(h) => {
-                let _ = idx;
                 html.push(Segment {
                     text: html_to_text(h),
                     origin: None,
@@ -257,14 +259,6 @@ fn walk(msg: &Message<'_>, input: &[u8], depth: usize, doc: &mut Document, top: 
     }
 }
 
-fn segment(text: &str, part: &mail_parser::MessagePart<'_>, input: &[u8], _top: bool) -> Segment {
-    let origin = verbatim_origin(text, part, input);
-    Segment {
-        text: text.to_string(),
-        origin,
-    }
-}
-
 /// Where the decoded text sits in the input, if the part was not transformed (7bit/8bit UTF-8 or ASCII).
 fn verbatim_origin(text: &str, part: &mail_parser::MessagePart<'_>, input: &[u8]) -> Option<usize> {
     let start = part.offset_body as usize;
@@ -311,7 +305,6 @@ pub fn returned_message_start(text: &str) -> usize {
                     core += 1;
                 }
                 if run_len >= 3 && core >= 2 {
-                    // Include a marker line ("Original message headers:") right before? No: it is human text.
                     return run_start.unwrap_or(start);
                 }
             }
