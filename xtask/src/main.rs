@@ -18,7 +18,8 @@ tasks:
   test       fmt check, clippy (warnings denied), docs, every test, the wasm32 build
   serve      build and serve the bundled knowledge base on localhost, rebuilding on change
   accuracy   score the classifier on ../shared/corpus/sisimai (--misses lists every miss)
-  bench      time the classifier and the site build";
+  bench      time the classifier and the site build
+  widget     build the browser checker (wasm + JS) into target/widget/, which bouncebook embeds";
 
 fn run() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,6 +28,7 @@ fn run() -> Result<()> {
         Some("serve") => serve(&args[1..]),
         Some("accuracy") => accuracy_cmd(&args[1..]),
         Some("bench") => xtask::bench::run(&args[1..]),
+        Some("widget") => widget(),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             Ok(())
@@ -92,6 +94,14 @@ fn test() -> Result<()> {
             "wasm32-unknown-unknown",
         ]),
     )?;
+    Ok(())
+}
+
+/// Builds the widget and prints what a reader downloads.
+fn widget() -> Result<()> {
+    let dir = xtask::wasm::build()?;
+    println!("widget: {}", dir.display());
+    print!("{}", xtask::wasm::size_table(&xtask::wasm::sizes(&dir)?));
     Ok(())
 }
 

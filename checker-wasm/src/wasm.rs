@@ -1,0 +1,165 @@
+//! The JavaScript API: `Checker`'s constructor, `diagnose`, and the DOM drawing the widget uses.
+
+use crate::Checker;
+use crate::dom::{self, Options, SearchHit};
+use crate::report::Report;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use web_sys::Element;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+/** Permanent or temporary, codes, who must act and links, for one recipient. */
+export interface Card {
+  recipient: string | null;
+  /** Sisimai's reason name, such as "mailboxfull". */
+  reason: string;
+  /** The reason in plain words. */
+  title: string;
+  description: string;
+  action: string | null;
+  /** true: 5xx, false: 4xx, null: the text does not say. */
+  permanent: boolean | null;
+  hard_bounce: boolean;
+  reply: Code | null;
+  status: Code | null;
+  actor: "sender" | "sender-admin" | "recipient" | "recipient-admin";
+  actor_words: string;
+  advice: string | null;
+  diagnostic: string | null;
+  remote_mta: string | null;
+  command: string | null;
+  feedback_type: string | null;
+  rules: string[];
+  article: Link | null;
+  tree: Link | null;
+  evidence: Span[];
+}
+
+/** A reply or enhanced status code and what it means. */
+export interface Code { code: string; title: string | null; meaning: string | null; }
+
+/** A page of the knowledge base. */
+export interface Link { url: string; title: string; }
+
+/** Evidence in the text: byte offsets (UTF-8) and UTF-16 offsets (for JavaScript strings). */
+export interface Span {
+  start: number; end: number; start16: number; end16: number;
+  kind: "diagnostic" | "phrase" | "reply" | "status" | "recipient";
+}
+
+/** What `Checker.diagnose` returns. */
+export interface Report {
+  kind: "bounce" | "feedback" | "auto-reply" | "delivered" | "not-a-bounce" | "empty";
+  recognised: boolean;
+  bounces: Card[];
+  evidence: Span[];
+  query: string;
+  search: string | null;
+  start_tree: Link | null;
+}
+
+/** How `render` draws. */
+export interface RenderOptions { lang?: string; newTab?: boolean; }
+
+/** A hit from the site's search module. */
+export interface SearchHit { url: string; title: string; snippet?: string | null; }
+"#;
+
+fn js_error(e: impl std::fmt::Display) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+fn dom_error(e: JsValue) -> JsError {
+    JsError::new(&e.as_string().unwrap_or_else(|| format!("{e:?}")))
+}
+
+fn options(value: JsValue) -> Result<Options, JsError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Options::default());
+    }
+    serde_wasm_bindgen::from_value(value).map_err(js_error)
+}
+
+fn document() -> Result<web_sys::Document, JsError> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| JsError::new("no document: render needs a page (diagnose works anywhere)"))
+}
+
+#[wasm_bindgen]
+impl Checker {
+    /// Loads the site file's JSON (`widget/site.json`); without one, the rules bundled into the checker are
+    /// used and no article links are shown. `kb` is the knowledge base's URL that the site's page URLs are
+    /// relative to.
+    #[wasm_bindgen(constructor)]
+    pub fn new(site: Option<String>, kb: Option<String>) -> Result<Checker, JsError> {
+        #[cfg(feature = "panic-hook")]
+        console_error_panic_hook::set_once();
+        let kb = kb.unwrap_or_default();
+        match site {
+            Some(json) => Checker::from_json(&json, &kb),
+            None => Checker::from_site(crate::site::Site::default(), &kb),
+        }
+        .map_err(js_error)
+    }
+
+    /// Diagnoses pasted text (a raw message, what a mail client showed, or one line).
+    #[wasm_bindgen(unchecked_return_type = "Report")]
+    pub fn diagnose(&self, text: &str) -> Result<JsValue, JsError> {
+        to_js(&self.report(text))
+    }
+
+    /// Draws `report` (from `diagnose` on the same `text`, here or in a worker) into `into`, replacing what was
+    /// there. Pasted text becomes text nodes only.
+    pub fn render(
+        &self,
+        text: &str,
+        #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
+        into: &Element,
+        #[wasm_bindgen(unchecked_param_type = "RenderOptions | undefined")] options: JsValue,
+    ) -> Result<(), JsError> {
+        let report: Report = serde_wasm_bindgen::from_value(report).map_err(js_error)?;
+        dom::render(&document()?, into, text, &report, &self::options(options)?).map_err(dom_error)
+    }
+
+    /// `diagnose` and `render` in one call; returns the report.
+    #[wasm_bindgen(unchecked_return_type = "Report")]
+    pub fn show(
+        &self,
+        text: &str,
+        into: &Element,
+        #[wasm_bindgen(unchecked_param_type = "RenderOptions | undefined")] options: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let report = self.report(text);
+        dom::render(&document()?, into, text, &report, &self::options(options)?)
+            .map_err(dom_error)?;
+        to_js(&report)
+    }
+
+    /// Fills the search section (`.bc-search`) of a drawn report with the site's search hits.
+    #[wasm_bindgen(js_name = renderSearch)]
+    pub fn render_search(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SearchHit[]")] hits: JsValue,
+        section: &Element,
+        #[wasm_bindgen(unchecked_param_type = "RenderOptions | undefined")] options: JsValue,
+    ) -> Result<(), JsError> {
+        let hits: Vec<SearchHit> = serde_wasm_bindgen::from_value(hits).map_err(js_error)?;
+        dom::render_search(&document()?, section, &hits, &self::options(options)?)
+            .map_err(dom_error)
+    }
+
+    /// How many rules are loaded.
+    #[wasm_bindgen(getter, js_name = ruleCount)]
+    pub fn rule_count(&self) -> usize {
+        self.rules.rules.len()
+    }
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    // JSON-compatible: `None` becomes `null` (not `undefined`), so the object survives postMessage and JSON alike.
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(js_error)
+}

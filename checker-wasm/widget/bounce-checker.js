@@ -1,0 +1,249 @@
+// <bounce-checker>: paste a bounced email, get the diagnosis. Everything runs in this browser: the diagnosis
+// engine is WebAssembly, the rules come from the knowledge base's site.json, and after these files load nothing
+// is fetched or sent. Pasted text is handed to the engine and drawn as text nodes only (see checker-wasm/src/dom.rs).
+//
+//   <script type="module" src="https://KB/widget/bounce-checker.js"></script>
+//   <bounce-checker kb="https://KB/" lang="en" compact></bounce-checker>
+//
+// Works under `Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'` (plus the
+// KB's origin when the files are not copied to the page's own): no inline script or style, no eval, styles
+// from a same-origin stylesheet.
+
+import init, { Checker } from "./checker.js";
+
+const HERE = new URL(".", import.meta.url);
+/** Texts longer than this are diagnosed in a Web Worker when one can be started, so the page stays responsive. */
+const WORKER_THRESHOLD = 64 * 1024;
+/** The engine reads at most this much (diagnosis::MAX_INPUT); a dropped file is cut there. */
+const MAX_INPUT = 16 * 1024 * 1024;
+
+let engine = null;
+
+/** Loads the wasm, the site file and the site's search module once per page; every element shares them. */
+function loadEngine() {
+  engine ??= (async () => {
+    const [bytes, siteText] = await Promise.all([
+      fetch(new URL("checker_bg.wasm", HERE)).then((r) => {
+        if (!r.ok) throw new Error(`checker_bg.wasm: HTTP ${r.status}`);
+        return r.arrayBuffer();
+      }),
+      fetch(new URL("site.json", HERE)).then((r) => (r.ok ? r.text() : null)),
+    ]);
+    // Compiled once, then shared with the worker: modules can be posted, so the worker does not fetch again.
+    const module = await WebAssembly.compile(bytes);
+    await init({ module_or_path: module });
+    const site = siteText ? JSON.parse(siteText) : {};
+    let search = null;
+    if (site.search_module) {
+      try {
+        search = await import(new URL(site.search_module, new URL("..", HERE)).href);
+      } catch (e) {
+        console.warn("bounce-checker: the site's search module did not load:", e);
+      }
+    }
+    return { module, siteText, site, search, worker: startWorker(module, siteText), checkers: new Map() };
+  })();
+  return engine;
+}
+
+/** A worker when the page may start one from the widget's origin (not when the widget is embedded from another). */
+function startWorker(module, siteText) {
+  if (typeof Worker === "undefined") return null;
+  const url = new URL("bounce-checker-worker.js", HERE);
+  if (url.origin !== location.origin) return null;
+  try {
+    const worker = new Worker(url, { type: "module" });
+    worker.postMessage({ type: "init", module, site: siteText });
+    const pending = new Map();
+    let next = 0;
+    worker.onmessage = ({ data }) => {
+      const p = pending.get(data.id);
+      pending.delete(data.id);
+      if (!p) return;
+      if (data.error) p.reject(new Error(data.error));
+      else p.resolve(data.report);
+    };
+    worker.onerror = (e) => {
+      for (const p of pending.values()) p.reject(new Error(e.message || "the checker's worker failed"));
+      pending.clear();
+    };
+    return {
+      diagnose(text, kb) {
+        const id = next++;
+        return new Promise((resolve, reject) => {
+          pending.set(id, { resolve, reject });
+          worker.postMessage({ type: "diagnose", id, text, kb });
+        });
+      },
+    };
+  } catch {
+    return null;
+  }
+}
+
+function checkerFor(eng, kb) {
+  let c = eng.checkers.get(kb);
+  if (!c) {
+    c = new Checker(eng.siteText ?? undefined, kb);
+    eng.checkers.set(kb, c);
+  }
+  return c;
+}
+
+/** Builds an element from a tag, attributes and children (strings become text nodes). */
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) if (v !== false && v != null) el.setAttribute(k, v === true ? "" : v);
+  for (const c of children) el.append(c);
+  return el;
+}
+
+const nextFrame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+
+export class BounceChecker extends HTMLElement {
+  static observedAttributes = ["kb", "lang", "compact"];
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: "open" });
+    const css = h("link", { rel: "stylesheet", href: new URL("bounce-checker.css", HERE).href });
+    this._box = h("div", { class: "bc", part: "container", hidden: true });
+    // Shown once the stylesheet is in, so the widget never flashes unstyled.
+    css.addEventListener("load", () => this._box.removeAttribute("hidden"));
+    css.addEventListener("error", () => this._box.removeAttribute("hidden"));
+    this._input = h("textarea", {
+      id: "bc-input",
+      part: "input",
+      rows: 8,
+      spellcheck: "false",
+      autocomplete: "off",
+      autocapitalize: "off",
+      placeholder: "550 5.1.1 <someone@example.com>: Recipient address rejected: User unknown",
+    });
+    this._status = h("p", { class: "bc-status", role: "status", "aria-live": "polite" });
+    this._output = h("div", { class: "bc-output", part: "output" });
+    const form = h(
+      "form",
+      { class: "bc-form", part: "form" },
+      h("label", { for: "bc-input", class: "bc-prompt" }, "Paste the bounce message, or drop an .eml file here"),
+      this._input,
+      h("p", { class: "bc-note" }, "Checked in your browser: nothing you paste is sent anywhere."),
+      this._status,
+    );
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      this._schedule(0);
+    });
+    this._box.append(form, this._output);
+    root.append(css, this._box);
+
+    this._timer = 0;
+    this._seq = 0;
+    this._input.addEventListener("input", () => this._schedule(150));
+    this._input.addEventListener("paste", () => this._schedule(0));
+    this.addEventListener("dragover", (e) => {
+      if (e.dataTransfer?.types.includes("Files")) {
+        e.preventDefault();
+        this._box.classList.add("bc-drop");
+      }
+    });
+    this.addEventListener("dragleave", () => this._box.classList.remove("bc-drop"));
+    this.addEventListener("drop", (e) => this._drop(e));
+  }
+
+  connectedCallback() {
+    this._status.textContent = "Loading the checker…";
+    loadEngine().then(
+      () => {
+        this._status.textContent = "";
+        this._ready = true;
+        if (this._input.value) this._schedule(0);
+        this.dispatchEvent(new CustomEvent("bounce-checker-ready", { bubbles: true, composed: true }));
+      },
+      (e) => {
+        this._status.textContent = `The checker could not load: ${e.message}`;
+      },
+    );
+  }
+
+  attributeChangedCallback() {
+    if (this._ready && this._input.value) this._schedule(0);
+  }
+
+  /** The knowledge base's URL that article links point to: the `kb` attribute, else the site the widget came from. */
+  get kb() {
+    const attr = this.getAttribute("kb");
+    return new URL(attr || "..", attr ? document.baseURI : HERE).href;
+  }
+
+  /** The text in the paste box. Setting it checks it. */
+  get value() {
+    return this._input.value;
+  }
+
+  set value(text) {
+    this._input.value = text;
+    this._schedule(0);
+  }
+
+  /** Diagnoses `text` and shows the result; resolves to the report (see checker.d.ts, `Report`). */
+  async check(text = this._input.value) {
+    const seq = ++this._seq;
+    const eng = await loadEngine();
+    const kb = this.kb;
+    const options = {
+      lang: this.getAttribute("lang") || document.documentElement.lang || "en",
+      newTab: new URL(kb).origin !== location.origin,
+    };
+    const checker = checkerFor(eng, kb);
+    let report;
+    try {
+      if (text.length > WORKER_THRESHOLD) {
+        this._status.textContent = "Checking…";
+        // Let "Checking…" paint before any long work on this thread.
+        await nextFrame();
+        report = eng.worker ? await eng.worker.diagnose(text, kb) : checker.diagnose(text);
+      } else {
+        report = checker.diagnose(text);
+      }
+    } catch (e) {
+      this._status.textContent = `The checker failed: ${e.message}`;
+      throw e;
+    }
+    if (seq !== this._seq) return report; // a newer paste superseded this one
+    this._status.textContent = "";
+    this._output.lang = options.lang;
+    checker.render(text, report, this._output, options);
+    const section = this._output.querySelector(".bc-search");
+    if (eng.search && section && report.query) {
+      try {
+        const hits = await eng.search.search(report.query, 5);
+        if (seq === this._seq) checker.renderSearch(hits ?? [], section, options);
+      } catch (e) {
+        console.warn("bounce-checker: search failed:", e);
+      }
+    }
+    this.dispatchEvent(new CustomEvent("bounce-checker-result", { detail: report, bubbles: true, composed: true }));
+    return report;
+  }
+
+  _schedule(delay) {
+    clearTimeout(this._timer);
+    if (!this._ready) return;
+    this._timer = setTimeout(() => {
+      this.check().catch((e) => console.error("bounce-checker:", e));
+    }, delay);
+  }
+
+  async _drop(e) {
+    e.preventDefault();
+    this._box.classList.remove("bc-drop");
+    const file = e.dataTransfer?.files?.[0];
+    if (!file) return;
+    const text = await file.slice(0, MAX_INPUT).text();
+    this._input.value = text;
+    this._schedule(0);
+  }
+}
+
+if (!customElements.get("bounce-checker")) customElements.define("bounce-checker", BounceChecker);
