@@ -42,7 +42,7 @@ export function serve(root, { headers = () => ({}), pages = {} } = {}) {
     requests.push(path);
     const extra = headers(path);
     if (pages[path] !== undefined) {
-      res.writeHead(200, { "content-type": TYPES[".html"], ...extra });
+      res.writeHead(200, { "content-type": TYPES[extname(path) || ".html"], ...extra });
       res.end(pages[path]);
       return;
     }

@@ -1,0 +1,155 @@
+// The checker on the knowledge base's own pages: real bounces pasted as a reader would (raw messages, Outlook
+// and Gmail displays, one-liners) must show the right reason, recipients and article; nothing recognised must
+// offer search and the start tree; a dropped .eml file works; a 5 MB paste keeps the page responsive; and
+// screenshots at desktop and phone widths land in tests/artifacts/.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import {
+  serve, launch, siteUnderTest, checkerPath, paste, shown, ARTIFACTS, ROOT,
+  mkdirSync, readFileSync, join,
+} from "./support.mjs";
+
+const FIXTURES = join(ROOT, "tests/browser/fixtures");
+const expected = JSON.parse(readFileSync(join(FIXTURES, "expected.json"), "utf8"));
+
+let server, browser, page, site;
+
+before(async () => {
+  const s = siteUnderTest();
+  site = JSON.parse(readFileSync(join(s.dir, "widget/site.json"), "utf8"));
+  server = await serve(s.dir);
+  browser = await launch();
+  page = await browser.newPage();
+  page.on("pageerror", (e) => console.error("page error:", e.message));
+  await page.goto(server.url + checkerPath());
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** The absolute URL the checker must link for a `@/articles/…` or `@/trees/…` key. */
+function pageUrl(map, key) {
+  const entry = map[key];
+  assert.ok(entry, `the site has no page for ${key}`);
+  return new URL(entry.url, server.url + "/").href;
+}
+
+test("the fixtures cover at least 20 different bounces", () => {
+  assert.ok(expected.length >= 20, `${expected.length} fixtures`);
+  const kinds = new Set(expected.map((e) => e.file.split(".").pop() + (e.file.includes("pasted") ? "-display" : "")));
+  assert.ok(kinds.has("eml") && kinds.has("txt-display") && kinds.has("txt"), [...kinds].join(", "));
+});
+
+for (const fixture of expected) {
+  test(`pasting ${fixture.file} shows the reason, recipient and article`, async () => {
+    const text = readFileSync(join(FIXTURES, "bounces", fixture.file), "utf8");
+    const report = await paste(page, text);
+    const got = await shown(page);
+    assert.equal(got.cards.length, fixture.bounces.length, `cards for ${fixture.file}: ${JSON.stringify(got.cards)}`);
+    assert.equal(report.bounces.length, fixture.bounces.length);
+    fixture.bounces.forEach((want, i) => {
+      const card = got.cards[i];
+      assert.equal(card.reason, want.reason);
+      assert.ok(card.title && card.title !== want.reason, `a plain-words title, got ${card.title}`);
+      assert.equal(card.recipient, want.recipient);
+      assert.ok(card.badge, "permanent or temporary is shown");
+      assert.match(card.actor, /Who must act/);
+      assert.equal(card.article, pageUrl(site.articles, want.article));
+    });
+    assert.ok(got.marks.length > 0, "evidence is marked in the pasted text");
+  });
+}
+
+test("an Outlook NDR gets the fix: user unknown, the address, permanent, the article", async () => {
+  const text = readFileSync(join(FIXTURES, "bounces/outlook-display-ndr.txt"), "utf8");
+  await paste(page, text);
+  const got = await shown(page);
+  assert.equal(got.cards[0].reason, "userunknown");
+  assert.equal(got.cards[0].recipient, "jordan.lee@contoso.example");
+  assert.equal(got.cards[0].badge, "Permanent");
+  assert.deepEqual(got.cards[0].codes, ["550", "5.1.1"]);
+  assert.ok(got.marks.some(([kind, t]) => kind === "status" && t === "5.1.1"), JSON.stringify(got.marks));
+});
+
+test("nothing recognised says so and offers search and the start tree", async () => {
+  await paste(page, "Hi Sam, see you at the meeting on Thursday. Bring the slides.");
+  const got = await shown(page);
+  assert.equal(got.recognised, false);
+  assert.equal(got.nothing, "Nothing recognised");
+  assert.equal(got.cards.length, 0);
+  assert.ok(got.search?.includes("q="), `search link: ${got.search}`);
+  if (siteUnderTest().real || site.start_tree) {
+    assert.equal(got.start, pageUrl(site.trees, site.start_tree));
+  }
+});
+
+test("a dropped .eml file is read and diagnosed", async () => {
+  const text = readFileSync(join(FIXTURES, "bounces/lhost-qmail-25.eml"), "utf8");
+  const report = await page.evaluate(
+    (text) =>
+      new Promise((ok) => {
+        const el = document.querySelector("bounce-checker");
+        el.addEventListener("bounce-checker-result", (e) => ok(e.detail), { once: true });
+        const dt = new DataTransfer();
+        dt.items.add(new File([text], "bounce.eml", { type: "message/rfc822" }));
+        el.dispatchEvent(new DragEvent("dragover", { dataTransfer: dt, bubbles: true, cancelable: true }));
+        el.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }),
+    text,
+  );
+  assert.deepEqual(
+    report.bounces.map((b) => b.reason),
+    ["mailboxfull", "userunknown"],
+  );
+  assert.equal((await shown(page)).cards.length, 2);
+});
+
+test("a 5 MB paste gets a result without freezing the page", async () => {
+  const head = readFileSync(join(FIXTURES, "bounces/lhost-sendmail-05.eml"), "utf8");
+  // The bounce first, then a 5 MB attachment: what a returned message with a big file looks like.
+  const line = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0\n";
+  const big = head + line.repeat(Math.ceil((5 * 1024 * 1024) / line.length));
+  const result = await page.evaluate(async (text) => {
+    const el = document.querySelector("bounce-checker");
+    // Count how long the page's thread is blocked: a timer that should tick every 10 ms.
+    let last = performance.now();
+    let worst = 0;
+    const probe = setInterval(() => {
+      const now = performance.now();
+      worst = Math.max(worst, now - last);
+      last = now;
+    }, 10);
+    const started = performance.now();
+    const report = await el.check(text);
+    const took = performance.now() - started;
+    await new Promise((r) => setTimeout(r, 50));
+    clearInterval(probe);
+    return { reason: report.bounces[0]?.reason, took, worst, length: text.length };
+  }, big);
+  console.log(`5 MB paste: ${result.took.toFixed(0)} ms to the result, longest block ${result.worst.toFixed(0)} ms`);
+  assert.ok(result.length > 5_000_000);
+  assert.equal(result.reason, "exceedlimit");
+  assert.ok(result.worst < 400, `the page's thread was blocked for ${result.worst.toFixed(0)} ms`);
+});
+
+test("screenshots at desktop and phone widths", async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const text = readFileSync(join(FIXTURES, "bounces/outlook-display-ndr.txt"), "utf8");
+  for (const [name, viewport] of [
+    ["desktop", { width: 1280, height: 900 }],
+    ["phone", { width: 390, height: 844 }],
+  ]) {
+    const p = await browser.newPage();
+    await p.setViewportSize(viewport);
+    await p.goto(server.url + checkerPath());
+    await paste(p, text);
+    const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${name}: the page scrolls sideways by ${overflow}px`);
+    await p.locator("bounce-checker").screenshot({ path: join(ARTIFACTS, `checker-${name}.png`) });
+    await p.screenshot({ path: join(ARTIFACTS, `checker-${name}-page.png`), fullPage: true });
+    await p.close();
+  }
+});

@@ -1,0 +1,114 @@
+// A hosting provider's help page on another origin embeds <bounce-checker> under a strict Content Security
+// Policy. It must work, run no pasted markup, and make no request after it has loaded: pasted text never
+// leaves the browser.
+//
+// Two ways to embed:
+// - copied: the provider serves the widget folder from its own origin, under exactly
+//   `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'`, with `kb` pointing at the knowledge base;
+// - linked: the snippet loads the widget from the knowledge base's origin, and the policy names that origin.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { serve, launch, siteUnderTest, paste, shown, ARTIFACTS, mkdirSync, join } from "./support.mjs";
+
+let kb, provider, browser;
+
+const PAYLOADS = [
+  `<script>window.__pwned = "script"</script>550 5.1.1 <a@example.com>: user unknown`,
+  `550 5.1.1 <img src=x onerror="window.__pwned='img'">: Recipient address rejected`,
+  `<svg onload="window.__pwned='svg'"><animate onbegin="window.__pwned='animate'"/></svg> 550 5.7.1 blocked`,
+  `"><iframe srcdoc="<script>parent.__pwned='iframe'</script>"></iframe> 554 5.7.1 Relay access denied`,
+  `550 5.1.1 <javascript:window.__pwned='href'@example.com>: user unknown`,
+  `<style>*{display:none}</style><a href="javascript:window.__pwned='link'">click</a> 550 5.2.2 mailbox full`,
+  `<details open ontoggle="window.__pwned='details'">x</details> 452 4.2.2 over quota`,
+];
+
+before(async () => {
+  const site = siteUnderTest();
+  // The knowledge base: module scripts, fetch() and stylesheets across origins need CORS.
+  kb = await serve(site.dir, { headers: () => ({ "access-control-allow-origin": "*" }) });
+  const strict = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
+  const linked = `default-src 'self' ${kb.origin}; script-src 'self' ${kb.origin} 'wasm-unsafe-eval'`;
+  const page = (src, kbAttr) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width"><title>Example Hosting: help</title>
+<link rel="stylesheet" href="/help.css"><script type="module" src="${src}"></script></head>
+<body><header>Example Hosting help centre</header><main><h1>Why did my email bounce?</h1>
+<bounce-checker kb="${kbAttr}"></bounce-checker></main></body></html>`;
+  // The provider's site: its own pages, and (for the copied mode) the widget folder as the KB built it.
+  provider = await serve(site.dir, {
+    headers: (path) => ({ "content-security-policy": path.startsWith("/linked") ? linked : strict }),
+    pages: {
+      "/copied/": page("/widget/bounce-checker.js", kb.url + "/"),
+      "/linked/": page(`${kb.url}/widget/bounce-checker.js`, kb.url + "/"),
+      "/help.css": "body{font-family:Georgia,serif;max-width:44rem;margin:2rem auto;padding:0 1rem}" +
+        "bounce-checker{--bc-accent:#7a1fa2;--bc-radius:2px}",
+    },
+  });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await provider?.close();
+  await kb?.close();
+});
+
+for (const mode of ["copied", "linked"]) {
+  test(`embedded (${mode}) under a strict CSP: works, runs nothing pasted, no request after load`, async () => {
+    const page = await browser.newPage();
+    const requests = [];
+    const violations = [];
+    page.on("request", (r) => requests.push({ url: r.url(), at: Date.now() }));
+    page.on("console", (m) => {
+      if (/Content.Security.Policy|Refused to/i.test(m.text())) violations.push(m.text());
+    });
+    page.on("pageerror", (e) => violations.push(`page error: ${e.message}`));
+    await page.goto(`${provider.url}/${mode}/`);
+    await page.waitForFunction(() => document.querySelector("bounce-checker")?._ready === true);
+    // Stylesheet in: the widget is visible.
+    await page.waitForFunction(() => !document.querySelector("bounce-checker").shadowRoot.querySelector(".bc[hidden]"));
+    const loaded = Date.now();
+
+    const report = await paste(page, "550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown in local recipient table");
+    assert.equal(report.bounces[0].reason, "userunknown");
+    const got = await shown(page);
+    assert.equal(got.cards[0].recipient, "bob@example.org");
+    const accent = await page.evaluate(() => {
+      const a = document.querySelector("bounce-checker").shadowRoot.querySelector(".bc-search-link a");
+      return getComputedStyle(a).color;
+    });
+    assert.equal(accent, "rgb(122, 31, 162)", "the host page's --bc-accent themes the widget");
+    if (got.cards[0].article) assert.ok(got.cards[0].article.startsWith(kb.url + "/"), got.cards[0].article);
+
+    for (const payload of PAYLOADS) {
+      await paste(page, payload);
+      const pasted = await page.evaluate(
+        () => document.querySelector("bounce-checker").shadowRoot.querySelector(".bc-pasted")?.textContent ?? "",
+      );
+      assert.ok(pasted.includes(payload.slice(0, 20)), "the payload is shown as text");
+    }
+    // Give any handler (onerror, onload, ontoggle) a chance to run.
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    const injected = await page.evaluate(() =>
+      document.querySelector("bounce-checker").shadowRoot.querySelectorAll(".bc-output script, .bc-output img, .bc-output svg, .bc-output iframe, .bc-output style, .bc-output [onerror], .bc-output [onload]").length,
+    );
+    assert.equal(injected, 0, "no element came from pasted text");
+    const links = await page.evaluate(() =>
+      [...document.querySelector("bounce-checker").shadowRoot.querySelectorAll("a[href]")].map((a) => a.getAttribute("href")),
+    );
+    assert.ok(links.every((h) => !/^\s*javascript:/i.test(h)), links.join(" "));
+
+    assert.ok(requests.some((r) => r.url.endsWith("/widget/checker_bg.wasm")), "the request log works");
+    const after = requests.filter((r) => r.at > loaded).map((r) => r.url);
+    assert.deepEqual(after, [], "no request after the widget loaded");
+    const origins = new Set(requests.map((r) => new URL(r.url).origin));
+    for (const o of origins) assert.ok([provider.origin, kb.origin].includes(o), `request to ${o}`);
+    assert.deepEqual(violations, []);
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await paste(page, "550 5.7.1 Service unavailable; Client host [203.0.113.25] blocked using zen.spamhaus.org");
+    await page.screenshot({ path: join(ARTIFACTS, `embed-${mode}.png`), fullPage: true });
+    await page.close();
+  });
+}
