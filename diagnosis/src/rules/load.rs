@@ -300,6 +300,7 @@ pub(super) fn load_unchecked(sources: &[Source<'_>]) -> Result<RuleSet, Vec<Rule
         }
     }
 
+    set.reindex();
     set.reply_codes.sort_by(|a, b| a.code.cmp(&b.code));
     if errors.is_empty() {
         Ok(set)

@@ -3,6 +3,7 @@
 //! normalised text.
 
 mod error;
+mod index;
 mod load;
 mod pattern;
 
@@ -138,6 +139,8 @@ pub struct RuleSet {
     pub status_codes: Vec<CodeInfo>,
     /// Providers, in precedence order.
     pub providers: Vec<Provider>,
+    /// Phrase prefilter, built by the loader (a set whose `rules` were changed later is searched in full).
+    index: index::Index,
 }
 
 impl RuleSet {
@@ -288,20 +291,48 @@ impl RuleSet {
         facts: &Facts<'_>,
         range: std::ops::Range<usize>,
     ) -> Option<Hit> {
-        let start = range.start;
-        self.rules[range]
+        if !self.index.usable(self.rules.len()) {
+            return self.rules[range.clone()]
+                .iter()
+                .zip(range)
+                .find_map(|(rule, i)| {
+                    if !rule.fits(facts) {
+                        return None;
+                    }
+                    let (start, end) = rule.find(text)?;
+                    Some(Hit {
+                        rule: i,
+                        start,
+                        end,
+                    })
+                });
+        }
+        let mut flags = Vec::new();
+        self.index.candidates(text, &mut flags);
+        self.rules[range.clone()]
             .iter()
-            .enumerate()
-            .map(|(i, r)| (start + i, r))
-            .find_map(|(i, rule)| {
-                if !rule.fits(facts) {
+            .zip(range)
+            .find_map(|(rule, i)| {
+                let maybe = self.index.of_rule(&flags, i);
+                if !maybe.contains(&true) || !rule.fits(facts) {
                     return None;
                 }
-                rule.find(text).map(|(start, end)| Hit {
+                let (start, end) = rule
+                    .patterns
+                    .iter()
+                    .zip(maybe)
+                    .filter(|(_, m)| **m)
+                    .find_map(|(p, _)| p.find(text))?;
+                Some(Hit {
                     rule: i,
                     start,
                     end,
                 })
             })
+    }
+
+    /// Builds the phrase prefilter; the loader calls it once the rules are in order.
+    pub(crate) fn reindex(&mut self) {
+        self.index = index::Index::build(&self.rules);
     }
 }

@@ -32,6 +32,11 @@ impl Pattern {
         })
     }
 
+    /// The first literal piece, which any match starts with.
+    pub fn first_piece(&self) -> &str {
+        &self.pieces[0]
+    }
+
     /// Finds the pattern in normalised `text`; returns the byte range of the whole match.
     pub fn find(&self, text: &str) -> Option<(usize, usize)> {
         let first = &self.pieces[0];

@@ -1,0 +1,99 @@
+//! A prefilter over every rule's phrases, so a text is scanned once instead of once per phrase.
+//!
+//! Each phrase is keyed by its first three bytes. Scanning a text looks every three-byte window up in a 64 K-bit
+//! filter (almost always a miss) and, on a hit, in the key table; the rules whose phrases could start there are
+//! the only ones whose patterns are then searched in full. Short phrases (under three bytes) are always searched.
+
+use super::Rule;
+use std::collections::HashMap;
+
+const SLOTS: usize = 1 << 16;
+
+/// The prefilter, built by the loader.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Index {
+    filter: Vec<u64>,
+    keys: HashMap<u32, Vec<u32>>,
+    always: Vec<u32>,
+    /// Global id of each rule's first pattern; `base[rules]` is the total.
+    base: Vec<u32>,
+    /// How many rules it was built for: a set whose rules were changed afterwards is searched in full.
+    pub(crate) rules: usize,
+}
+
+fn key(b: &[u8]) -> u32 {
+    u32::from(b[0]) | (u32::from(b[1]) << 8) | (u32::from(b[2]) << 16)
+}
+
+fn slot(k: u32) -> usize {
+    (k.wrapping_mul(0x9E37_79B1) >> 16) as usize & (SLOTS - 1)
+}
+
+impl Index {
+    /// Indexes the first piece of every pattern of every rule.
+    pub(crate) fn build(rules: &[Rule]) -> Index {
+        let mut index = Index {
+            filter: vec![0; SLOTS / 64],
+            rules: rules.len(),
+            ..Index::default()
+        };
+        let mut next = 0u32;
+        for rule in rules {
+            index.base.push(next);
+            next += rule.patterns.len() as u32;
+        }
+        index.base.push(next);
+        for (r, rule) in rules.iter().enumerate() {
+            for (j, p) in rule.patterns.iter().enumerate() {
+                let i = index.base[r] + j as u32;
+                let first = p.first_piece().as_bytes();
+                if first.len() < 3 {
+                    if index.always.last() != Some(&i) {
+                        index.always.push(i);
+                    }
+                    continue;
+                }
+                let k = key(first);
+                let s = slot(k);
+                index.filter[s / 64] |= 1 << (s % 64);
+                let list = index.keys.entry(k).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        index
+    }
+
+    /// Whether the index was built (an empty or default set has none).
+    pub(crate) fn usable(&self, rules: usize) -> bool {
+        !self.filter.is_empty() && self.rules == rules
+    }
+
+    /// The flags of rule `r`'s patterns within the flags [`Index::candidates`] fills.
+    pub(crate) fn of_rule<'a>(&self, flags: &'a [bool], r: usize) -> &'a [bool] {
+        &flags[self.base[r] as usize..self.base[r + 1] as usize]
+    }
+
+    /// Marks, in `out` (one flag per pattern of every rule), the patterns that may match `text`.
+    pub(crate) fn candidates(&self, text: &str, out: &mut Vec<bool>) {
+        out.clear();
+        out.resize(self.base.last().copied().unwrap_or(0) as usize, false);
+        for &i in &self.always {
+            out[i as usize] = true;
+        }
+        let b = text.as_bytes();
+        for w in b.windows(3) {
+            let k = key(w);
+            let s = slot(k);
+            if self.filter[s / 64] & (1 << (s % 64)) == 0 {
+                continue;
+            }
+            if let Some(list) = self.keys.get(&k) {
+                for &i in list {
+                    out[i as usize] = true;
+                }
+            }
+        }
+    }
+}
