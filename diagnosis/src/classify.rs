@@ -176,10 +176,19 @@ pub fn classify(input: &[u8], rules: &RuleSet) -> Diagnosis {
             command,
         };
         let candidates: Vec<&Piece> = e.pieces.iter().chain(body_pieces.iter()).collect();
+        // The most specific text that says something decides; generic failure words (`onhold` rules) only
+        // count when no text says more.
         let find = |decide: &dyn Fn(&str) -> Option<crate::rules::Hit>| {
-            candidates
-                .iter()
-                .find_map(|p| decide(&p.normalized.text).map(|h| (*p, h)))
+            let mut weak = None;
+            for p in &candidates {
+                if let Some(h) = decide(&p.normalized.text) {
+                    if rules.rules[h.rule].reason != Reason::OnHold {
+                        return Some((*p, h));
+                    }
+                    weak.get_or_insert((*p, h));
+                }
+            }
+            weak
         };
         // Provider wordings first, then what decides alone (a precise status code, a local delivery program's
         // report), then generic wordings.
@@ -201,6 +210,25 @@ pub fn classify(input: &[u8], rules: &RuleSet) -> Diagnosis {
         });
         any_hit |= hit.is_some() || decisive.is_some() || local_program;
         let (reason, rule_ids, phrase_span, rule) = match (hit, decisive) {
+            // Generic failure words give way to what the status code table says.
+            (Some((_, h)), _)
+                if rules.rules[h.rule].reason == Reason::OnHold
+                    && facts
+                        .status
+                        .and_then(|s| rules.status_info(s))
+                        .and_then(|i| i.reason)
+                        .is_some() =>
+            {
+                let info = facts.status.and_then(|s| rules.status_info(s));
+                let reason = info.and_then(|i| i.reason).unwrap_or(Reason::OnHold);
+                (
+                    reason,
+                    info.map(|i| vec![format!("status-code:{}", i.code)])
+                        .unwrap_or_default(),
+                    None,
+                    None,
+                )
+            }
             (Some((p, h)), _) => {
                 let rule = &rules.rules[h.rule];
                 let (s, t) = p.normalized.source_range(h.start, h.end);

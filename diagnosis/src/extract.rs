@@ -100,13 +100,20 @@ const NOT_RECIPIENT_FIELDS: &[&str] = &[
 pub fn recipients(text: &str, exclude: &[String]) -> Vec<Found> {
     let mut out: Vec<Found> = Vec::new();
     for (address, start, end) in addresses(text) {
-        if is_system_address(&address) || exclude.iter().any(|x| x.eq_ignore_ascii_case(&address)) {
+        if exclude.iter().any(|x| x.eq_ignore_ascii_case(&address)) {
             continue;
         }
         let lead = text[line_start(text, start)..start]
             .trim()
             .to_ascii_lowercase();
         let lead_trimmed = lead.trim_end_matches(['<', '"', '\'', '(', '[', ' ']);
+        // The reporting system's own addresses are not recipients, unless the text says mail went to them
+        // ("... delivering your mail to <postmaster@example.org>").
+        if is_system_address(&address)
+            && !(lead_trimmed.ends_with(" to") || lead_trimmed.ends_with("to:"))
+        {
+            continue;
+        }
         if NOT_RECIPIENT_FIELDS.iter().any(|f| lead.starts_with(f))
             || lead_trimmed.ends_with("from")
             || lead_trimmed.ends_with("from:")
