@@ -308,6 +308,8 @@ pub fn returned_message_start(text: &str) -> usize {
                     return run_start.unwrap_or(start);
                 }
             }
+            // A report field inside a header block (Authentication-Results) neither starts nor breaks it.
+            Some(_) if run_len > 0 => {}
             _ => run_len = 0,
         }
     }
