@@ -2,4 +2,5 @@
 
 pub mod accuracy;
 pub mod bench;
+pub mod browser;
 pub mod wasm;

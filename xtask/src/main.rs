@@ -15,7 +15,8 @@ fn main() {
 const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
-  test       fmt check, clippy (warnings denied), docs, every test, the wasm32 build
+  test       fmt check, clippy (warnings denied), docs, every test, the wasm32 build, the widget, and the
+             wasm and end-to-end tests in headless Chromium
   serve      build and serve the bundled knowledge base on localhost, rebuilding on change
   accuracy   score the classifier on ../shared/corpus/sisimai (--misses lists every miss)
   bench      time the classifier and the site build
@@ -64,11 +65,28 @@ fn test() -> Result<()> {
         "cargo fmt --check",
         cargo().args(["fmt", "--all", "--", "--check"]),
     )?;
+    // First, so the generator that clippy and the tests build embeds the current widget.
+    eprintln!("==> cargo xtask widget");
+    xtask::wasm::build()?;
     step(
         "cargo clippy (warnings denied)",
         cargo().args([
             "clippy",
             "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    step(
+        "cargo clippy for wasm32 (warnings denied)",
+        cargo().args([
+            "clippy",
+            "-p",
+            "checker-wasm",
+            "--target",
+            "wasm32-unknown-unknown",
             "--all-targets",
             "--",
             "-D",
@@ -94,6 +112,8 @@ fn test() -> Result<()> {
             "wasm32-unknown-unknown",
         ]),
     )?;
+    xtask::browser::wasm_tests()?;
+    xtask::browser::end_to_end()?;
     Ok(())
 }
 
@@ -106,6 +126,10 @@ fn widget() -> Result<()> {
 }
 
 fn serve(args: &[String]) -> Result<()> {
+    // The generator embeds the widget when it compiles, so build the widget first: a fresh clone then serves a
+    // site with a working checker.
+    eprintln!("==> cargo xtask widget");
+    xtask::wasm::build()?;
     let mut cmd = cargo();
     cmd.args([
         "run",

@@ -1,0 +1,149 @@
+//! The browser tests `cargo xtask test` runs: the checker's exported API under wasm-bindgen-test in headless
+//! Chromium, then the end-to-end tests (`tests/browser/`, node's test runner driving Debian's Chromium through
+//! playwright-core) against the built site.
+
+use crate::wasm::{root, target_dir};
+use anyhow::{Context, Result, bail};
+use std::path::PathBuf;
+use std::process::Command;
+
+fn run(what: &str, cmd: &mut Command) -> Result<()> {
+    eprintln!("==> {what}");
+    let status = cmd
+        .current_dir(root())
+        .status()
+        .with_context(|| format!("failed to start: {what}"))?;
+    if !status.success() {
+        bail!("{what} failed ({status})");
+    }
+    Ok(())
+}
+
+/// The `wasm-bindgen` version Cargo.lock pins.
+pub fn locked_wasm_bindgen() -> Result<String> {
+    let lock =
+        std::fs::read_to_string(root().join("Cargo.lock")).context("failed to read Cargo.lock")?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\""
+            && let Some(v) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = "))
+        {
+            return Ok(v.trim_matches('"').to_string());
+        }
+    }
+    bail!("Cargo.lock has no wasm-bindgen package")
+}
+
+/// Runs checker-wasm's `#[wasm_bindgen_test]`s in headless Chromium.
+pub fn wasm_tests() -> Result<()> {
+    let want = locked_wasm_bindgen()?;
+    let runner = Command::new("wasm-bindgen-test-runner")
+        .arg("--version")
+        .output();
+    let have = runner
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    if have.as_deref() != Some(&format!("wasm-bindgen-test-runner {want}")) {
+        bail!(
+            "the wasm tests need wasm-bindgen-test-runner {want} (found: {}); install it with\n  \
+             cargo install wasm-bindgen-cli --version {want} --locked\n(.ci/run does this when it is missing)",
+            have.as_deref().unwrap_or("none")
+        );
+    }
+    run(
+        "wasm-bindgen-test in headless Chromium (checker-wasm)",
+        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args([
+                "test",
+                "-p",
+                "checker-wasm",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                "wasm-bindgen-test-runner",
+            ),
+    )
+}
+
+/// Installs the npm packages the end-to-end tests use (playwright-core only) when they are missing.
+fn ensure_node_modules() -> Result<()> {
+    if root()
+        .join("node_modules/playwright-core/package.json")
+        .exists()
+    {
+        return Ok(());
+    }
+    run(
+        "npm ci",
+        Command::new("npm").args(["ci", "--no-audit", "--no-fund"]),
+    )
+}
+
+/// The site the end-to-end tests run against: `$BOUNCEBOOK_SITE` when set, else the bundled knowledge base
+/// built by `bouncebook build` into `target/browser-site/`. `None` when this generator cannot build a site yet:
+/// the tests then assemble a stand-in from the widget and `content/`.
+fn site() -> Result<Option<PathBuf>> {
+    if let Some(dir) = std::env::var_os("BOUNCEBOOK_SITE") {
+        return Ok(Some(PathBuf::from(dir)));
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let probe = Command::new(&cargo)
+        .args([
+            "run",
+            "--quiet",
+            "-p",
+            "generator",
+            "--bin",
+            "bouncebook",
+            "--",
+            "build",
+            "--help",
+        ])
+        .current_dir(root())
+        .output()
+        .context("failed to run bouncebook")?;
+    if !probe.status.success() {
+        eprintln!(
+            "note: `bouncebook build` is not there yet; the browser tests use a stand-in site"
+        );
+        return Ok(None);
+    }
+    let out = target_dir().join("browser-site");
+    run(
+        "bouncebook build (the bundled knowledge base, for the browser tests)",
+        Command::new(&cargo)
+            .args([
+                "run",
+                "--quiet",
+                "-p",
+                "generator",
+                "--bin",
+                "bouncebook",
+                "--",
+                "build",
+                "--output",
+            ])
+            .arg(&out),
+    )?;
+    Ok(Some(out))
+}
+
+/// Runs `tests/browser/*.test.mjs`.
+pub fn end_to_end() -> Result<()> {
+    ensure_node_modules()?;
+    let mut cmd = Command::new("node");
+    cmd.args(["--test", "--test-concurrency=1", "tests/browser/"]);
+    if let Some(site) = site()? {
+        cmd.env("BOUNCEBOOK_SITE", site);
+    }
+    cmd.env("BOUNCEBOOK_WIDGET_DIR", crate::wasm::widget_dir());
+    run(
+        "end-to-end tests in headless Chromium (tests/browser)",
+        &mut cmd,
+    )
+}
