@@ -46,6 +46,9 @@ pub fn run(_args: &[String]) -> Result<()> {
         Ok(None) => println!("sisimai: not installed (apt-get install libsisimai-perl), skipped"),
         Err(e) => println!("sisimai: could not run: {e:#}"),
     }
+    if let Err(e) = widget() {
+        println!("checker in the browser: could not run ({e:#})");
+    }
     Ok(())
 }
 
@@ -143,4 +146,44 @@ printf "%.6f\n", $e;
         .parse()
         .context("sisimai timing")?;
     Ok(Some(count as f64 / secs))
+}
+
+/// The browser checker in headless Chromium: what a reader downloads (brotli), how long the engine takes to
+/// start, and the time from paste to a drawn result.
+fn widget() -> Result<()> {
+    let r = crate::browser::bench(60)?;
+    let f = |v: &serde_json::Value| v.as_f64().unwrap_or(f64::NAN);
+    println!(
+        "checker in the browser ({} site, headless Chromium):",
+        r["site"].as_str().unwrap_or("?")
+    );
+    if let Some(dir) = r["site_dir"].as_str() {
+        let sizes = crate::wasm::sizes(&Path::new(dir).join("widget"))?;
+        print!("{}", crate::wasm::size_table(&sizes));
+        if let Some(total) = sizes.iter().map(|s| s.brotli).sum::<Option<u64>>() {
+            println!(
+                "  everything the widget loads: {:.1} KB brotli (budget 150 KB)",
+                total as f64 / 1000.0
+            );
+        }
+    }
+    println!(
+        "  wasm compile {:.1} ms, instantiate {:.1} ms, site rules load {:.1} ms; page to ready {:.0} ms",
+        f(&r["compile_ms"]),
+        f(&r["instantiate_ms"]),
+        f(&r["rules_ms"]),
+        f(&r["ready_ms"])
+    );
+    if let Some(samples) = r["paste_to_result_ms"].as_object() {
+        for (name, s) in samples {
+            println!(
+                "  paste to result, {name} ({} bytes): median {:.1} ms to the DOM, {:.1} ms to the next frame ({} runs)",
+                s["bytes"],
+                f(&s["drawn"]),
+                f(&s["median"]),
+                r["runs"]
+            );
+        }
+    }
+    Ok(())
 }

@@ -147,3 +147,33 @@ pub fn end_to_end() -> Result<()> {
         &mut cmd,
     )
 }
+
+/// Runs `tests/browser/bench.mjs` in headless Chromium and returns its figures (see that file).
+pub fn bench(runs: usize) -> Result<serde_json::Value> {
+    if !crate::wasm::widget_dir().join("checker_bg.wasm").exists() {
+        crate::wasm::build()?;
+    }
+    ensure_node_modules()?;
+    let mut cmd = Command::new("node");
+    cmd.arg("tests/browser/bench.mjs").arg(runs.to_string());
+    if let Some(site) = site()? {
+        cmd.env("BOUNCEBOOK_SITE", site);
+    }
+    let out = cmd
+        .env("BOUNCEBOOK_WIDGET_DIR", crate::wasm::widget_dir())
+        .current_dir(root())
+        .output()
+        .context("failed to run node tests/browser/bench.mjs")?;
+    if !out.status.success() {
+        bail!(
+            "tests/browser/bench.mjs failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let last = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string();
+    serde_json::from_str(&last).with_context(|| format!("bench.mjs printed {last:?}"))
+}
