@@ -193,43 +193,60 @@ fn line_start(text: &str, at: usize) -> usize {
 
 /// The SMTP stage at which the server refused, from the way MTAs report it (RFC 5321 command names).
 pub fn command(normalized: &str) -> Option<&'static str> {
-    const STAGES: &[(&str, &str)] = &[
-        ("in reply to rcpt to", "RCPT"),
-        ("after rcpt to", "RCPT"),
-        ("did not like our rcpt to", "RCPT"),
-        ("does not like recipient", "RCPT"),
-        (">>> rcpt to", "RCPT"),
-        ("rcpt to:<", "RCPT"),
-        ("smtp:rcpt", "RCPT"),
-        ("in reply to end of data", "DATA"),
-        ("after end of data", "DATA"),
-        ("in reply to data", "DATA"),
-        ("after data", "DATA"),
-        ("did not like our final data", "DATA"),
-        ("did not like our data", "DATA"),
-        ("during the data", "DATA"),
-        (">>> data", "DATA"),
-        ("in reply to mail from", "MAIL"),
-        ("after mail from", "MAIL"),
-        ("did not like our mail from", "MAIL"),
-        (">>> mail from", "MAIL"),
-        ("in reply to helo", "HELO"),
-        ("in reply to ehlo", "EHLO"),
-        ("after helo", "HELO"),
-        ("after ehlo", "EHLO"),
-        ("in reply to starttls", "STARTTLS"),
-        ("after starttls", "STARTTLS"),
-        ("in reply to auth", "AUTH"),
-        ("refused to talk to me", "CONN"),
-        ("after initial connection", "CONN"),
-        ("while connected to", "CONN"),
-        ("greeting", "CONN"),
+    // Every phrase contains its anchor word; phrases whose anchor is absent are not searched.
+    const STAGES: &[(&str, &str, &str)] = &[
+        ("rcpt", "in reply to rcpt to", "RCPT"),
+        ("rcpt", "after rcpt to", "RCPT"),
+        ("rcpt", "did not like our rcpt to", "RCPT"),
+        ("rcpt", ">>> rcpt to", "RCPT"),
+        ("rcpt", "rcpt to:<", "RCPT"),
+        ("rcpt", "smtp:rcpt", "RCPT"),
+        ("recipient", "does not like recipient", "RCPT"),
+        ("data", "in reply to end of data", "DATA"),
+        ("data", "after end of data", "DATA"),
+        ("data", "in reply to data", "DATA"),
+        ("data", "after data", "DATA"),
+        ("data", "did not like our final data", "DATA"),
+        ("data", "did not like our data", "DATA"),
+        ("data", "during the data", "DATA"),
+        ("data", ">>> data", "DATA"),
+        ("mail from", "in reply to mail from", "MAIL"),
+        ("mail from", "after mail from", "MAIL"),
+        ("mail from", "did not like our mail from", "MAIL"),
+        ("mail from", ">>> mail from", "MAIL"),
+        ("helo", "in reply to helo", "HELO"),
+        ("helo", "after helo", "HELO"),
+        ("ehlo", "in reply to ehlo", "EHLO"),
+        ("ehlo", "after ehlo", "EHLO"),
+        ("starttls", "in reply to starttls", "STARTTLS"),
+        ("starttls", "after starttls", "STARTTLS"),
+        ("in reply to auth", "in reply to auth", "AUTH"),
+        ("talk to me", "refused to talk to me", "CONN"),
+        ("connect", "after initial connection", "CONN"),
+        ("connect", "while connected to", "CONN"),
+        ("greeting", "greeting", "CONN"),
     ];
-    STAGES
-        .iter()
-        .filter_map(|(p, c)| normalized.find(p).map(|at| (at, *c)))
-        .min_by_key(|(at, _)| *at)
-        .map(|(_, c)| c)
+    let mut best: Option<(usize, &'static str)> = None;
+    let mut anchor_seen: Option<(&str, bool)> = None;
+    for &(anchor, phrase, stage) in STAGES {
+        let present = match anchor_seen {
+            Some((a, p)) if a == anchor => p,
+            _ => {
+                let p = normalized.contains(anchor);
+                anchor_seen = Some((anchor, p));
+                p
+            }
+        };
+        if !present {
+            continue;
+        }
+        if let Some(at) = normalized.find(phrase)
+            && best.is_none_or(|(b, _)| at < b)
+        {
+            best = Some((at, stage));
+        }
+    }
+    best.map(|(_, c)| c)
 }
 
 #[cfg(test)]

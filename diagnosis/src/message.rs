@@ -63,10 +63,20 @@ impl Document {
     }
 }
 
+/// mail-parser configured for bounces: MIME and address headers structured, everything else decoded as text.
+/// Dates and `Received` chains are not parsed: nothing here needs them, and that parsing was a tenth of the time.
+fn parser() -> MessageParser {
+    MessageParser::new()
+        .with_mime_headers()
+        .with_address_headers()
+        .header_text(mail_parser::HeaderName::Subject)
+        .default_header_raw()
+}
+
 /// Reads the input. `text` is `input` with invalid UTF-8 replaced byte for byte, so offsets agree.
 pub fn read(input: &[u8], text: &str) -> Document {
     if looks_raw(text)
-        && let Some(msg) = MessageParser::default().parse(input)
+        && let Some(msg) = parser().parse(input)
     {
         let mut doc = Document {
             shape: Shape::Raw,

@@ -20,16 +20,30 @@ impl Normalized {
         let mut pending_space: Option<usize> = None;
         let skips = continuation_prefixes(source);
         let mut skip = skips.iter().peekable();
-        for (at, c) in source.char_indices() {
-            while skip.peek().is_some_and(|r| r.1 <= at) {
+        let bytes = source.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let b = bytes[at];
+            // ASCII, the bulk of any bounce, without decoding characters.
+            let (c, len) = if b < 0x80 {
+                (b as char, 1)
+            } else {
+                match source[at..].chars().next() {
+                    Some(c) => (c, c.len_utf8()),
+                    None => break,
+                }
+            };
+            let here = at;
+            at += len;
+            while skip.peek().is_some_and(|r| r.1 <= here) {
                 skip.next();
             }
-            if skip.peek().is_some_and(|r| r.0 <= at) {
+            if skip.peek().is_some_and(|r| r.0 <= here) {
                 continue;
             }
             if c.is_whitespace() || c == '\u{0}' {
                 if !text.is_empty() && pending_space.is_none() {
-                    pending_space = Some(at);
+                    pending_space = Some(here);
                 }
                 continue;
             }
@@ -37,8 +51,17 @@ impl Normalized {
                 text.push(' ');
                 map.push(sp as u32);
             }
+            if b < 0x80 {
+                text.push(if b == b'`' {
+                    '\''
+                } else {
+                    (b as char).to_ascii_lowercase()
+                });
+                map.push(here as u32);
+                continue;
+            }
             let plain = match c {
-                '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '`' => Some('\''),
+                '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' => Some('\''),
                 '\u{201C}' | '\u{201D}' | '\u{201E}' => Some('"'),
                 '\u{2010}'..='\u{2015}' => Some('-'),
                 _ => None,
@@ -46,17 +69,13 @@ impl Normalized {
             match plain {
                 Some(p) => {
                     text.push(p);
-                    map.push(at as u32);
-                }
-                None if c.is_ascii() => {
-                    text.push(c.to_ascii_lowercase());
-                    map.push(at as u32);
+                    map.push(here as u32);
                 }
                 None => {
                     for l in c.to_lowercase() {
                         let before = text.len();
                         text.push(l);
-                        map.extend(std::iter::repeat_n(at as u32, text.len() - before));
+                        map.extend(std::iter::repeat_n(here as u32, text.len() - before));
                     }
                 }
             }
