@@ -214,18 +214,6 @@ fn draw_card(dom: &Dom<'_>, parent: &Element, card: &Card, words: &Words) -> Res
     }
     dom.text_el(&art, "p", "bc-means", means)?;
 
-    if card.reply.is_some() || card.status.is_some() {
-        let dl = dom.el(&art, "dl", "bc-codes")?;
-        for (label, code) in [
-            (words.reply_code, &card.reply),
-            (words.status_code, &card.status),
-        ] {
-            if let Some(code) = code {
-                draw_code(dom, &dl, label, code)?;
-            }
-        }
-    }
-
     let act = dom.el(&art, "div", "bc-act")?;
     let p = dom.el(&act, "p", "bc-actor")?;
     dom.text_el(&p, "strong", "", words.who_acts)?;
@@ -243,6 +231,19 @@ fn draw_card(dom: &Dom<'_>, parent: &Element, card: &Card, words: &Words) -> Res
     }
     if let Some(tree) = &card.tree {
         dom.labelled_link(&art, "bc-tree", words.walk_tree, tree)?;
+    }
+
+    // The codes' meanings come after what to do and the links: the fix matters to everyone, the codes to admins.
+    if card.reply.is_some() || card.status.is_some() {
+        let dl = dom.el(&art, "dl", "bc-codes")?;
+        for (label, code) in [
+            (words.reply_code, &card.reply),
+            (words.status_code, &card.status),
+        ] {
+            if let Some(code) = code {
+                draw_code(dom, &dl, label, code)?;
+            }
+        }
     }
 
     if card.diagnostic.is_some() || card.remote_mta.is_some() || !card.rules.is_empty() {

@@ -122,6 +122,8 @@ export class BounceChecker extends HTMLElement {
     });
     this._status = h("p", { class: "bc-status", role: "status", "aria-live": "polite" });
     this._output = h("div", { class: "bc-output", part: "output" });
+    // Screen readers hear a one-line summary of each answer, not the whole card.
+    this._said = h("p", { class: "bc-sr", role: "status", "aria-live": "polite" });
     const form = h(
       "form",
       { class: "bc-form", part: "form" },
@@ -134,7 +136,7 @@ export class BounceChecker extends HTMLElement {
       e.preventDefault();
       this._schedule(0);
     });
-    this._box.append(form, this._output);
+    this._box.append(form, this._said, this._output);
     root.append(css, this._box);
 
     this._timer = 0;
@@ -214,6 +216,11 @@ export class BounceChecker extends HTMLElement {
     this._status.textContent = "";
     this._output.lang = options.lang;
     checker.render(text, report, this._output, options);
+    this._said.textContent = report.recognised
+      ? report.bounces.map((b) => (b.recipient ? `${b.recipient}: ${b.title}` : b.title)).join(". ")
+      : report.kind === "empty"
+        ? ""
+        : "Nothing recognised.";
     const section = this._output.querySelector(".bc-search");
     if (eng.search && section && report.query) {
       try {
