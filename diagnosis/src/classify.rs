@@ -457,6 +457,7 @@ fn fill_codes_from(e: &mut Entry, p: &Piece, input: &str) {
         (Some((st, _)), Some(f))
             if e.status_from_report
                 && f.code != st
+                && (f.code.subject, f.code.detail) != (0, 0)
                 && (f.code.class == st.class || st.class == 4) =>
         {
             e.status_from_report = false;

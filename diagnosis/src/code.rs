@@ -104,16 +104,34 @@ pub struct Found<T> {
 
 /// Finds the first enhanced status code in `text` that stands alone (not part of an IP address, a version
 /// number or a longer dotted string).
-/// As with reply codes, the first failure code (4.x.x or 5.x.x) wins over an earlier success code.
+/// As with reply codes, the first failure code (4.x.x or 5.x.x) wins over an earlier success code, and a code
+/// written right after a reply code (`550 5.2.2`, `550-'5.2.2`) wins over one a gateway put in front of the
+/// server's reply (`5.1.0 - Unknown address error 550-'5.2.2 ...'`).
 pub fn find_status(text: &str) -> Option<Found<StatusCode>> {
+    let b = text.as_bytes();
+    let after_reply = |f: &Found<StatusCode>| {
+        let mut p = f.start;
+        let mut skipped = 0;
+        while p > 0 && matches!(b[p - 1], b' ' | b'-' | b'\'' | b'"' | b'#' | b'(') && skipped < 3 {
+            p -= 1;
+            skipped += 1;
+        }
+        p >= 3
+            && text.get(p - 3..p).and_then(ReplyCode::parse).is_some()
+            && (p == 3 || !b[p - 4].is_ascii_digit())
+    };
     let mut first = None;
+    let mut first_failure = None;
     for f in find_all_status(text) {
         if f.code.class >= 4 {
-            return Some(f);
+            if after_reply(&f) {
+                return Some(f);
+            }
+            first_failure.get_or_insert(f);
         }
         first.get_or_insert(f);
     }
-    first
+    first_failure.or(first)
 }
 
 /// Every standalone enhanced status code in `text`, in order.
