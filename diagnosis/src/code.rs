@@ -231,12 +231,24 @@ fn all_replies(text: &str) -> impl Iterator<Item = Found<ReplyCode>> + '_ {
                         | b'='
                         | b'#'
                 );
-            if !before_ok || (start > 0 && b[start - 1].is_ascii_alphanumeric()) {
+            if start > 0 && b[start - 1].is_ascii_alphanumeric() {
                 continue;
             }
             let Some(code) = text.get(start..start + 3).and_then(ReplyCode::parse) else {
                 continue;
             };
+            // A reply code followed by its enhanced status code (`550 5.2.2`, `550-'5.2.2`) is one wherever it
+            // stands; otherwise it must start a line or follow a separator.
+            let with_status = matches!(b.get(start + 3), Some(b' ' | b'-')) && {
+                let rest = text.get(start + 4..).unwrap_or("");
+                let rest = rest.strip_prefix(['\'', '"']).unwrap_or(rest);
+                find_all_status(rest.get(..rest.len().min(12)).unwrap_or(""))
+                    .next()
+                    .is_some_and(|f| f.start == 0)
+            };
+            if !before_ok && !with_status {
+                continue;
+            }
             let after = b.get(start + 3).copied();
             let after_ok = matches!(
                 after,

@@ -201,9 +201,9 @@ pub const TARGETS: Floors = Floors {
 /// What the test guards today: the measured figures less a small margin, raised as the rules improve, so no
 /// change can lose ground unnoticed. Move each up to its target, never down.
 pub const GUARD: Floors = Floors {
-    reason_emails: 79.5,
-    reason_pasted: 79.0,
-    status: 93.5,
-    reply: 94.0,
-    count: 98.0,
+    reason_emails: 80.0,
+    reason_pasted: 80.0,
+    status: TARGETS.status,
+    reply: TARGETS.reply,
+    count: TARGETS.count,
 };
