@@ -10,6 +10,8 @@ const checkers = new Map();
 self.onmessage = async ({ data }) => {
   if (data.type === "init") {
     ready = init({ module_or_path: data.module }).then(() => data.site ?? undefined);
+    await ready;
+    self.postMessage({ type: "ready" });
     return;
   }
   try {

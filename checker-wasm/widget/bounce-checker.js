@@ -41,44 +41,59 @@ function loadEngine() {
         console.warn("bounce-checker: the site's search module did not load:", e);
       }
     }
-    return { module, siteText, site, search, worker: startWorker(module, siteText), checkers: new Map() };
+    // Wait for the worker to load its script too, so that nothing at all is fetched after "ready".
+    const worker = await startWorker(module, siteText);
+    return { module, siteText, site, search, worker, checkers: new Map() };
   })();
   return engine;
 }
 
-/** A worker when the page may start one from the widget's origin (not when the widget is embedded from another). */
+/**
+ * Resolves to a worker when the page may start one from the widget's origin (not when the widget is embedded
+ * from another origin: browsers forbid that), once it has loaded; to null otherwise.
+ */
 function startWorker(module, siteText) {
-  if (typeof Worker === "undefined") return null;
+  if (typeof Worker === "undefined") return Promise.resolve(null);
   const url = new URL("bounce-checker-worker.js", HERE);
-  if (url.origin !== location.origin) return null;
+  if (url.origin !== location.origin) return Promise.resolve(null);
+  let worker;
   try {
-    const worker = new Worker(url, { type: "module" });
-    worker.postMessage({ type: "init", module, site: siteText });
-    const pending = new Map();
-    let next = 0;
+    worker = new Worker(url, { type: "module" });
+  } catch {
+    return Promise.resolve(null);
+  }
+  const pending = new Map();
+  let next = 0;
+  const api = {
+    diagnose(text, kb) {
+      const id = next++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ type: "diagnose", id, text, kb });
+      });
+    },
+  };
+  return new Promise((ready) => {
+    const giveUp = setTimeout(() => ready(null), 10_000);
     worker.onmessage = ({ data }) => {
+      if (data.type === "ready") {
+        clearTimeout(giveUp);
+        ready(api);
+        return;
+      }
       const p = pending.get(data.id);
       pending.delete(data.id);
-      if (!p) return;
-      if (data.error) p.reject(new Error(data.error));
-      else p.resolve(data.report);
+      if (data.error) p?.reject(new Error(data.error));
+      else p?.resolve(data.report);
     };
     worker.onerror = (e) => {
+      clearTimeout(giveUp);
+      ready(null);
       for (const p of pending.values()) p.reject(new Error(e.message || "the checker's worker failed"));
       pending.clear();
     };
-    return {
-      diagnose(text, kb) {
-        const id = next++;
-        return new Promise((resolve, reject) => {
-          pending.set(id, { resolve, reject });
-          worker.postMessage({ type: "diagnose", id, text, kb });
-        });
-      },
-    };
-  } catch {
-    return null;
-  }
+    worker.postMessage({ type: "init", module, site: siteText });
+  });
 }
 
 function checkerFor(eng, kb) {

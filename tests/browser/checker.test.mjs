@@ -14,6 +14,9 @@ const FIXTURES = join(ROOT, "tests/browser/fixtures");
 const expected = JSON.parse(readFileSync(join(FIXTURES, "expected.json"), "utf8"));
 
 let server, browser, page, site;
+/** Every request the checker page made, and when; the widget is ready at `readyAt`. */
+const requests = [];
+let readyAt = Infinity;
 
 before(async () => {
   const s = siteUnderTest();
@@ -22,7 +25,10 @@ before(async () => {
   browser = await launch();
   page = await browser.newPage();
   page.on("pageerror", (e) => console.error("page error:", e.message));
+  page.on("request", (r) => requests.push({ url: r.url(), at: Date.now() }));
   await page.goto(server.url + checkerPath());
+  await page.waitForFunction(() => document.querySelector("bounce-checker")?._ready === true);
+  readyAt = Date.now();
 });
 
 after(async () => {
@@ -149,16 +155,26 @@ test("a 5 MB paste gets a result without freezing the page", async () => {
   assert.ok(result.worst < 400, `the page's thread was blocked for ${result.worst.toFixed(0)} ms`);
 });
 
+test("after the checker loaded, pasting made no network request", () => {
+  const late = requests.filter((r) => r.at > readyAt).map((r) => r.url);
+  assert.deepEqual(late, []);
+  assert.ok(requests.some((r) => r.url.endsWith("/widget/checker_bg.wasm")), "the request log works");
+});
+
 test("screenshots at desktop and phone widths", async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   const text = readFileSync(join(FIXTURES, "bounces/outlook-display-ndr.txt"), "utf8");
-  for (const [name, viewport] of [
-    ["desktop", { width: 1280, height: 900 }],
-    ["phone", { width: 390, height: 844 }],
+  for (const [name, viewport, setup] of [
+    ["desktop", { width: 1280, height: 900 }, async () => {}],
+    ["phone", { width: 390, height: 844 }, async () => {}],
+    ["phone-compact", { width: 360, height: 740 }, (p) =>
+      p.evaluate(() => document.querySelector("bounce-checker").setAttribute("compact", ""))],
+    ["desktop-dark", { width: 1280, height: 900 }, (p) => p.emulateMedia({ colorScheme: "dark" })],
   ]) {
     const p = await browser.newPage();
     await p.setViewportSize(viewport);
     await p.goto(server.url + checkerPath());
+    await setup(p);
     await paste(p, text);
     const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `${name}: the page scrolls sideways by ${overflow}px`);

@@ -106,6 +106,28 @@ for (const mode of ["copied", "linked"]) {
     for (const o of origins) assert.ok([provider.origin, kb.origin].includes(o), `request to ${o}`);
     assert.deepEqual(violations, []);
 
+    // A 5 MB message: across origins there is no worker (browsers forbid one), so this runs on the page's thread.
+    const line = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0\n";
+    const big = "550 5.1.1 <bob@example.org>: user unknown\n\n" + line.repeat(Math.ceil((5 << 20) / line.length));
+    const timing = await page.evaluate(async (text) => {
+      let last = performance.now();
+      let worst = 0;
+      const probe = setInterval(() => {
+        const now = performance.now();
+        worst = Math.max(worst, now - last);
+        last = now;
+      }, 10);
+      const t = performance.now();
+      const report = await document.querySelector("bounce-checker").check(text);
+      const took = performance.now() - t;
+      await new Promise((r) => setTimeout(r, 50));
+      clearInterval(probe);
+      return { took, worst, reason: report.bounces[0]?.reason };
+    }, big);
+    console.log(`5 MB paste (${mode}): ${timing.took.toFixed(0)} ms, longest block ${timing.worst.toFixed(0)} ms`);
+    assert.equal(timing.reason, "userunknown");
+    assert.ok(timing.worst < 1000, `blocked for ${timing.worst.toFixed(0)} ms`);
+
     mkdirSync(ARTIFACTS, { recursive: true });
     await paste(page, "550 5.7.1 Service unavailable; Client host [203.0.113.25] blocked using zen.spamhaus.org");
     await page.screenshot({ path: join(ARTIFACTS, `embed-${mode}.png`), fullPage: true });
