@@ -281,10 +281,11 @@ fn draw_code(dom: &Dom<'_>, dl: &Element, label: &str, code: &Code) -> Result<()
         dom.text_el(&dd, "strong", "", title)?;
     }
     if let Some(meaning) = &code.meaning {
+        let span = dom.el(&dd, "span", "bc-meaning")?;
         if code.title.is_some() {
-            dom.text(&dd, ": ")?;
+            dom.text(&span, ": ")?;
         }
-        dom.text(&dd, meaning)?;
+        dom.text(&span, meaning)?;
     }
     Ok(())
 }
