@@ -89,9 +89,10 @@ fn document() -> Result<web_sys::Document, JsError> {
 
 #[wasm_bindgen]
 impl Checker {
-    /// Loads the site file's JSON (`widget/site.json`); without one, the rules bundled into the checker are
-    /// used and no article links are shown. `kb` is the knowledge base's URL that the site's page URLs are
-    /// relative to.
+    /// Loads the site file's JSON (`widget/site.json`, written by `bouncebook build`). `kb` is the knowledge
+    /// base's URL that the site's page URLs are relative to. Without a site file, a build with the
+    /// `bundled-rules` feature uses the rules compiled into it (and shows no article links); the published
+    /// widget carries no rules of its own, so it needs the site file.
     #[wasm_bindgen(constructor)]
     pub fn new(site: Option<String>, kb: Option<String>) -> Result<Checker, JsError> {
         #[cfg(feature = "panic-hook")]
