@@ -429,6 +429,16 @@ fn dsn_entries(reports: &[(dsn::Report, Option<usize>)], text: &str) -> Vec<Entr
                     e.pieces.push(Piece::new(diag, origin));
                 }
             }
+            // Some MTAs explain the status in a comment: `Status: 4.0.0 (host name lookup failure)`.
+            if let Some(st) = g.get("status")
+                && let Some(comment) = st
+                    .value
+                    .split_once('(')
+                    .map(|(_, c)| c.trim_end_matches(')').trim())
+                && !comment.is_empty()
+            {
+                e.pieces.push(Piece::new(comment, None));
+            }
             out.push(e);
         }
     }

@@ -132,7 +132,13 @@ fn continuation_prefixes(source: &str) -> Vec<(usize, usize)> {
                     end += 1;
                 }
             }
-            out.push((i, end));
+            // Sendmail's transcript marks the server's lines with `<<< `; it goes with the prefix.
+            let from = if i >= 4 && &b[i - 4..i] == b"<<< " {
+                i - 4
+            } else {
+                i
+            };
+            out.push((from, end));
             i = end;
         } else {
             i += 1;
@@ -173,6 +179,16 @@ mod tests {
             "550-5.7.1 this message does not have authentication information or fails to pass 550-5.7.1 authentication checks",
         );
         assert!(folded.text.contains("fails to pass authentication checks"));
+        let transcript = Normalized::new(
+            "<<< 550-5.7.1 fails to pass\n<<< 550-5.7.1 authentication checks\n<<< 550 5.7.1 done",
+        );
+        assert!(
+            transcript
+                .text
+                .contains("fails to pass authentication checks done"),
+            "{}",
+            transcript.text
+        );
     }
 
     #[test]

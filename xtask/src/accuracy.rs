@@ -201,8 +201,8 @@ pub const TARGETS: Floors = Floors {
 /// What the test guards today: the measured figures less a small margin, raised as the rules improve, so no
 /// change can lose ground unnoticed. Move each up to its target, never down.
 pub const GUARD: Floors = Floors {
-    reason_emails: 80.0,
-    reason_pasted: 80.0,
+    reason_emails: 82.0,
+    reason_pasted: 81.5,
     status: TARGETS.status,
     reply: TARGETS.reply,
     count: TARGETS.count,
