@@ -201,6 +201,21 @@ mod tests {
     }
 
     #[test]
+    fn one_huge_line_is_cut_by_bytes_on_char_boundaries() {
+        let text = format!("{}550 5.1.1{}", "ü".repeat(500_000), "ß".repeat(500_000));
+        let s = "ü".len() * 500_000 + 4;
+        let got = excerpt(&text, &[mark(s, s + 5)]);
+        assert_eq!(got.len(), 5, "{got:?}");
+        for piece in &got {
+            if let Piece::Text(a, b) | Piece::Mark(a, b, _) = *piece {
+                assert!(text.is_char_boundary(a) && text.is_char_boundary(b));
+                assert!(b - a <= CONTEXT_BYTES);
+            }
+        }
+        assert!(matches!(got[0], Piece::Gap { lines: 0, chars } if chars > 400_000));
+    }
+
+    #[test]
     fn nearby_evidence_shares_one_window() {
         let text = format!(
             "{}550 5.1.1 bob\n{}",

@@ -156,8 +156,10 @@ export class BounceChecker extends HTMLElement {
 
     this._timer = 0;
     this._seq = 0;
-    this._input.addEventListener("input", () => this._schedule(150));
-    this._input.addEventListener("paste", () => this._schedule(0));
+    // A paste or a drop is checked at once; typing, once the reader pauses.
+    this._input.addEventListener("input", (e) =>
+      this._schedule(e.inputType === "insertFromPaste" || e.inputType === "insertFromDrop" ? 0 : 150),
+    );
     this.addEventListener("dragover", (e) => {
       if (e.dataTransfer?.types.includes("Files")) {
         e.preventDefault();

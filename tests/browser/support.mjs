@@ -175,9 +175,10 @@ export async function paste(page, text, selector = "bounce-checker") {
         el.addEventListener("bounce-checker-result", (e) => ok(e.detail), { once: true });
         const area = el.shadowRoot.querySelector("textarea");
         area.focus();
-        area.value = text;
+        // What a browser does on paste: the paste event, the text goes in, an input event says how.
         area.dispatchEvent(new ClipboardEvent("paste", { bubbles: true }));
-        area.dispatchEvent(new InputEvent("input", { bubbles: true }));
+        area.value = text;
+        area.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertFromPaste" }));
       }),
     [selector, text],
   );
