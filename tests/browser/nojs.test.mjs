@@ -1,0 +1,79 @@
+// With JavaScript off, everything but the checker works: a reader can walk a decision tree, step by step, to an
+// outcome that links an article, and the page that carries the checker shows its fallback instead.
+//
+// The walk does not assume the theme's markup: it follows the visible links that stay inside the tree's own
+// pages (each step is its own URL or fragment), skipping back and restart links, until a step shows an article
+// link and no further step.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { serve, launch, siteUnderTest, checkerPath, readFileSync, join } from "./support.mjs";
+
+let server, browser, site;
+
+before(async () => {
+  site = JSON.parse(readFileSync(join(siteUnderTest().dir, "widget/site.json"), "utf8"));
+  server = await serve(siteUnderTest().dir);
+  browser = await launch({ javaScriptEnabled: false });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** The visible links on the page: absolute URL and text. */
+function visibleLinks(page) {
+  return page.locator("main a[href], body a[href]").evaluateAll((as) =>
+    as
+      .filter((a) => a.offsetParent !== null || a.getClientRects().length > 0)
+      .map((a) => ({ href: a.href, text: a.textContent.trim() })),
+  );
+}
+
+test("with JavaScript off, a decision tree can be walked to an outcome", { skip: !siteUnderTest().real && "needs the site built by bouncebook (the stand-in has no tree pages)" }, async () => {
+  const key = site.start_tree ?? Object.keys(site.trees)[0];
+  assert.ok(key, "the site has decision trees");
+  const start = new URL(site.trees[key].url, server.url + "/").href;
+  const treePath = new URL(start).pathname;
+  const page = await browser.newPage();
+  await page.goto(start);
+  const seen = new Set([page.url()]);
+  const path = [];
+  for (let step = 0; step < 20; step++) {
+    const links = await visibleLinks(page);
+    const options = links.filter((l) => {
+      const u = new URL(l.href);
+      return (
+        u.origin === server.origin &&
+        u.pathname.startsWith(treePath) &&
+        !seen.has(l.href) &&
+        !/\b(back|restart|start over|previous)\b/i.test(l.text)
+      );
+    });
+    const article = links.find((l) => new URL(l.href).pathname.includes("/articles/"));
+    if (options.length === 0) {
+      assert.ok(article, `the walk ${path.join(" → ")} ended on a step with no article link: ${page.url()}`);
+      const res = await page.goto(article.href);
+      assert.equal(res.status(), 200, `the outcome's article ${article.href} exists`);
+      return;
+    }
+    path.push(options[0].text);
+    seen.add(options[0].href);
+    await page.goto(options[0].href);
+  }
+  assert.fail(`no outcome after 20 steps: ${path.join(" → ")}`);
+});
+
+test("with JavaScript off, the checker's page shows its fallback instead of a dead box", { skip: !siteUnderTest().real && "needs the site built by bouncebook" }, async () => {
+  const page = await browser.newPage();
+  const res = await page.goto(server.url + checkerPath());
+  assert.equal(res.status(), 200);
+  const fallback = await page.evaluate(() => {
+    const el = document.querySelector("bounce-checker");
+    return el ? { children: el.children.length, shadow: !!el.shadowRoot } : null;
+  });
+  assert.ok(fallback, "the page carries <bounce-checker>");
+  assert.equal(fallback.shadow, false, "no script ran");
+  assert.ok(fallback.children > 0, "it holds a fallback (a search form or a link) for readers without JavaScript");
+});
