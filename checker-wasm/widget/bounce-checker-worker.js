@@ -2,7 +2,7 @@
 // typing and scrolling never freeze. bounce-checker.js posts the compiled module and the site file once, then
 // texts; the reports come back as plain objects and are drawn on the page's thread.
 
-import init, { Checker } from "./checker.js";
+import init, { Checker } from "./checker.js?v=dev";
 
 let ready = null;
 const checkers = new Map();

@@ -9,9 +9,15 @@
 // KB's origin when the files are not copied to the page's own): no inline script or style, no eval, styles
 // from a same-origin stylesheet.
 
-import init, { Checker } from "./checker.js";
+import init, { Checker } from "./checker.js?v=dev";
 
 const HERE = new URL(".", import.meta.url);
+/**
+ * The build's version, which `cargo xtask widget` writes in place of `dev` (a hash of the engine): the files
+ * this script loads carry it, so a browser never pairs a cached engine with a newer script. This file itself
+ * keeps its URL, the one in the snippet.
+ */
+const VERSION = "?v=dev";
 /** Texts longer than this are diagnosed in a Web Worker when one can be started, so the page stays responsive. */
 const WORKER_THRESHOLD = 64 * 1024;
 /** The engine reads at most this much (diagnosis::MAX_INPUT); a dropped file is cut there. */
@@ -23,7 +29,7 @@ let engine = null;
 function loadEngine() {
   engine ??= (async () => {
     const [bytes, siteText] = await Promise.all([
-      fetch(new URL("checker_bg.wasm", HERE)).then((r) => {
+      fetch(new URL("checker_bg.wasm" + VERSION, HERE)).then((r) => {
         if (!r.ok) throw new Error(`checker_bg.wasm: HTTP ${r.status}`);
         return r.arrayBuffer();
       }),
@@ -54,7 +60,7 @@ function loadEngine() {
  */
 function startWorker(module, siteText) {
   if (typeof Worker === "undefined") return Promise.resolve(null);
-  const url = new URL("bounce-checker-worker.js", HERE);
+  const url = new URL("bounce-checker-worker.js" + VERSION, HERE);
   if (url.origin !== location.origin) return Promise.resolve(null);
   let worker;
   try {
@@ -121,7 +127,7 @@ export class BounceChecker extends HTMLElement {
   constructor() {
     super();
     const root = this.attachShadow({ mode: "open" });
-    const css = h("link", { rel: "stylesheet", href: new URL("bounce-checker.css", HERE).href });
+    const css = h("link", { rel: "stylesheet", href: new URL("bounce-checker.css" + VERSION, HERE).href });
     this._box = h("div", { class: "bc", part: "container", hidden: true });
     // Shown once the stylesheet is in, so the widget never flashes unstyled.
     css.addEventListener("load", () => this._box.removeAttribute("hidden"));

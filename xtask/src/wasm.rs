@@ -127,15 +127,25 @@ pub fn build() -> Result<PathBuf> {
     let bg = staging.join(format!("{OUT_NAME}_bg.wasm"));
     optimise(&bg)?;
 
+    // The widget's own files load the others with `?v=dev`; the build's version replaces `dev`, so a browser
+    // never pairs a cached engine with a newer script (or the reverse).
+    let version = version(&[
+        &std::fs::read(&bg)?,
+        &std::fs::read(staging.join(format!("{OUT_NAME}.js")))?,
+    ]);
     for entry in std::fs::read_dir(sources_dir())
         .with_context(|| format!("failed to list {}", sources_dir().display()))?
     {
         let path = entry?.path();
-        if path.is_file() {
-            let name = path.file_name().context("file name")?;
-            std::fs::copy(&path, staging.join(name))
-                .with_context(|| format!("failed to copy {}", path.display()))?;
+        if !path.is_file() {
+            continue;
         }
+        let name = path.file_name().context("file name")?;
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("failed to read {}", path.display()))?;
+        let text = text.replace("?v=dev", &format!("?v={version}"));
+        std::fs::write(staging.join(name), text)
+            .with_context(|| format!("failed to write {}", staging.join(name).display()))?;
     }
 
     if out.exists() {
@@ -145,6 +155,18 @@ pub fn build() -> Result<PathBuf> {
     std::fs::rename(&staging, &out)
         .with_context(|| format!("failed to move {} to {}", staging.display(), out.display()))?;
     Ok(out)
+}
+
+/// A short, stable fingerprint of the files (64-bit FNV-1a, hex): any change to the engine changes it.
+fn version(parts: &[&[u8]]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &b in *part {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{:012x}", h >> 16)
 }
 
 /// Runs `wasm-opt` in place when it is installed (Debian's `binaryen`).
