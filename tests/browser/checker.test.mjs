@@ -106,6 +106,42 @@ test("nothing recognised says so and offers search and the start tree", async ()
   }
 });
 
+test("a real paste (Ctrl+V) is checked at once, and typing once the reader pauses", async () => {
+  const p = await browser.newPage();
+  await browser.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.origin });
+  await p.goto(server.url + checkerPath());
+  await p.waitForFunction(() => document.querySelector("bounce-checker")?._ready === true);
+  const area = p.locator("bounce-checker textarea");
+  const waitResult = () =>
+    p.evaluate(
+      () =>
+        new Promise((ok) => {
+          const t = performance.now();
+          const el = document.querySelector("bounce-checker");
+          const on = (e) => {
+            if (e.detail.bounces.length === 0) return; // the emptied box's result
+            el.removeEventListener("bounce-checker-result", on);
+            ok({ ms: performance.now() - t, report: e.detail });
+          };
+          el.addEventListener("bounce-checker-result", on);
+        }),
+    );
+  await p.evaluate(() => navigator.clipboard.writeText("452 4.2.2 <dana@example.net>: Mailbox full, try again later"));
+  await area.focus();
+  const pasted = waitResult();
+  await p.keyboard.press("Control+V");
+  const r = await pasted;
+  assert.equal(r.report.bounces[0].reason, "mailboxfull");
+  assert.ok(r.ms < 120, `a paste waited ${r.ms.toFixed(0)} ms (typing's pause is 150 ms)`);
+  assert.equal(r.report.bounces[0].permanent, false);
+
+  await area.fill("");
+  const typed = waitResult();
+  await area.pressSequentially("550 5.1.1 <eve@example.org>: user unknown", { delay: 5 });
+  assert.equal((await typed).report.bounces[0].reason, "userunknown");
+  await p.close();
+});
+
 test("a dropped .eml file is read and diagnosed", async () => {
   const text = readFileSync(join(FIXTURES, "bounces/lhost-qmail-25.eml"), "utf8");
   const report = await page.evaluate(
