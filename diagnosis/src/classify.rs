@@ -202,10 +202,15 @@ pub fn classify(input: &[u8], rules: &RuleSet) -> Diagnosis {
             .as_deref()
             .is_some_and(|t| t.starts_with("x-unix"));
         let hit = find(&|t| rules.decide_provider(t, &facts)).or_else(|| {
-            if decisive.is_some() || local_program {
-                None
-            } else {
-                find(&|t| rules.decide_generic(t, &facts))
+            if local_program {
+                return None;
+            }
+            let generic = find(&|t| rules.decide_generic(t, &facts));
+            match decisive {
+                None => generic,
+                Some(info) => {
+                    generic.filter(|(_, h)| info.yields_to.contains(&rules.rules[h.rule].reason))
+                }
             }
         });
         any_hit |= hit.is_some() || decisive.is_some() || local_program;
@@ -479,6 +484,10 @@ fn fill_codes_from(e: &mut Entry, p: &Piece, input: &str) {
 
 /// When no wording matched: the status code table, then a bare reply code, then `onhold`/`undefined`.
 fn fallback_reason(e: &Entry, facts: &Facts<'_>, rules: &RuleSet, has_text: bool) -> Reason {
+    // A success code in a report is a delivery (RFC 3463 class 2).
+    if facts.status.is_some_and(|s| s.class == 2) {
+        return Reason::Delivered;
+    }
     if let Some(r) = facts
         .status
         .and_then(|s| rules.status_info(s))

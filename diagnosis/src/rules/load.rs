@@ -71,6 +71,8 @@ struct CodeEntry {
     reason: Option<Spanned<String>>,
     #[serde(default)]
     decides: bool,
+    #[serde(default, rename = "yields-to")]
+    yields_to: Vec<Spanned<String>>,
     source: Option<String>,
 }
 
@@ -356,6 +358,7 @@ fn load_codes(cx: &mut Ctx<'_>, c: CodesFile, set: &mut RuleSet) {
                 meaning: e.meaning,
                 reason,
                 decides: e.decides,
+                yields_to: e.yields_to.iter().filter_map(|r| cx.reason(r)).collect(),
                 source: e.source,
                 location: cx.loc(start),
             };

@@ -107,6 +107,9 @@ pub struct CodeInfo {
     /// The code alone decides the reason, before generic wordings are read: it is more precise than any of
     /// them (`5.2.2` is a full mailbox whatever the text says). Provider wordings still come first.
     pub decides: bool,
+    /// Reasons whose wordings still win over a deciding code (`X.1.1` says the address is unknown, but "relay
+    /// denied" or "blocked" in the same reply says more).
+    pub yields_to: Vec<Reason>,
     /// Where the code is defined.
     pub source: Option<String>,
     /// Where it was written.
