@@ -169,7 +169,8 @@ pub fn classify(input: &[u8], rules: &RuleSet) -> Diagnosis {
             } else {
                 [].iter()
             })
-            .find_map(|p| extract::command(&p.normalized.text));
+            .find_map(|p| extract::command(&p.normalized.text))
+            .or_else(|| names_recipient(&e).then_some("RCPT"));
         let facts = Facts {
             reply: e.reply.map(|r| r.0),
             status: e.status.map(|s| s.0),
@@ -312,6 +313,16 @@ pub fn classify(input: &[u8], rules: &RuleSet) -> Diagnosis {
         Kind::Bounce
     };
     Diagnosis { kind, bounces }
+}
+
+/// Whether the server's reply names the recipient as `<address>:` — the form of a refusal at RCPT TO
+/// (`550 <bob@example.com>: Recipient address rejected: ...`), which is about that address.
+fn names_recipient(e: &Entry) -> bool {
+    let (Some(rcpt), Some(diag)) = (&e.recipient, &e.diagnostic) else {
+        return false;
+    };
+    let lower = diag.to_ascii_lowercase();
+    lower.contains(&format!("<{}>:", rcpt.to_ascii_lowercase()))
 }
 
 fn first_address(v: &str) -> Option<String> {

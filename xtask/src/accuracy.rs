@@ -201,7 +201,7 @@ pub const TARGETS: Floors = Floors {
 /// What the test guards today: the measured figures less a small margin, raised as the rules improve, so no
 /// change can lose ground unnoticed. Move each up to its target, never down.
 pub const GUARD: Floors = Floors {
-    reason_emails: 84.5,
+    reason_emails: 85.5,
     reason_pasted: TARGETS.reason_pasted,
     status: TARGETS.status,
     reply: TARGETS.reply,
