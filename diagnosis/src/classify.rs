@@ -612,7 +612,8 @@ fn finish(
         status: status.map(|s| s.to_string()),
         reply_code: e.reply.map(|r| r.0.to_string()),
         reason,
-        hard_bounce: reason.is_hard() && permanent != Some(false),
+        // The address is bad whatever the class of the reply; only a temporary "no mail accepted" is soft.
+        hard_bounce: reason.is_hard() && (reason != Reason::NotAccept || permanent != Some(false)),
         permanent,
         actor: rule
             .and_then(|r| r.actor)

@@ -80,7 +80,8 @@ reasons! {
 impl Reason {
     /// Whether the address itself is bad, so retrying or resending can never work (Sisimai's hard bounce).
     ///
-    /// Sisimai counts these four as hard only when the failure is permanent; a 4xx `userunknown` is soft.
+    /// As Sisimai counts them: an unknown address, domain or moved mailbox is hard even in a 4xx reply; a domain
+    /// that accepts no mail is hard only when the refusal is permanent (the classifier applies that part).
     pub fn is_hard(self) -> bool {
         matches!(
             self,
