@@ -113,22 +113,35 @@ fn site() -> Result<Option<PathBuf>> {
         );
         return Ok(None);
     }
-    let out = target_dir().join("browser-site");
+    // Build into the target folder when the command takes an output folder; else where the config says.
+    let help = String::from_utf8_lossy(&probe.stdout);
+    let flag = ["--output", "--out-dir", "--out"].into_iter().find(|f| {
+        help.contains(&format!("{f} "))
+            || help.contains(&format!("{f}="))
+            || help.contains(&format!("{f}\n"))
+    });
+    let mut cmd = Command::new(&cargo);
+    cmd.args([
+        "run",
+        "--quiet",
+        "-p",
+        "generator",
+        "--bin",
+        "bouncebook",
+        "--",
+        "build",
+    ]);
+    let out = match flag {
+        Some(flag) => {
+            let out = target_dir().join("browser-site");
+            cmd.arg(flag).arg(&out);
+            out
+        }
+        None => root().join("public"),
+    };
     run(
         "bouncebook build (the bundled knowledge base, for the browser tests)",
-        Command::new(&cargo)
-            .args([
-                "run",
-                "--quiet",
-                "-p",
-                "generator",
-                "--bin",
-                "bouncebook",
-                "--",
-                "build",
-                "--output",
-            ])
-            .arg(&out),
+        &mut cmd,
     )?;
     Ok(Some(out))
 }
