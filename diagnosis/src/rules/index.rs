@@ -1,13 +1,19 @@
 //! A prefilter over every rule's phrases, so a text is scanned once instead of once per phrase.
 //!
-//! Each phrase is keyed by its first three bytes. Scanning a text looks every three-byte window up in a 64 K-bit
+//! Each phrase is keyed by its first four bytes. Scanning a text looks every four-byte window up in a 64 K-bit
 //! filter (almost always a miss) and, on a hit, in the key table; the rules whose phrases could start there are
-//! the only ones whose patterns are then searched in full. Short phrases (under three bytes) are always searched.
+//! the only ones whose patterns are then searched in full. Short phrases (under four bytes) are always searched.
 
 use super::Rule;
 use std::collections::HashMap;
 
 const SLOTS: usize = 1 << 16;
+
+/// No possible start in the text.
+pub(crate) const NONE: u32 = u32::MAX;
+/// Bytes of a phrase's start that key it: four keep common three-letter starts ("the", "not") from waking
+/// every phrase that begins with them.
+const KEY: usize = 4;
 
 /// The prefilter, built by the loader.
 #[derive(Clone, Debug, Default)]
@@ -22,7 +28,7 @@ pub(crate) struct Index {
 }
 
 fn key(b: &[u8]) -> u32 {
-    u32::from(b[0]) | (u32::from(b[1]) << 8) | (u32::from(b[2]) << 16)
+    u32::from_le_bytes([b[0], b[1], b[2], b[3]])
 }
 
 fn slot(k: u32) -> usize {
@@ -47,7 +53,7 @@ impl Index {
             for (j, p) in rule.patterns.iter().enumerate() {
                 let i = index.base[r] + j as u32;
                 let first = p.first_piece().as_bytes();
-                if first.len() < 3 {
+                if first.len() < KEY {
                     if index.always.last() != Some(&i) {
                         index.always.push(i);
                     }
@@ -70,20 +76,21 @@ impl Index {
         !self.filter.is_empty() && self.rules == rules
     }
 
-    /// The flags of rule `r`'s patterns within the flags [`Index::candidates`] fills.
-    pub(crate) fn of_rule<'a>(&self, flags: &'a [bool], r: usize) -> &'a [bool] {
+    /// The entries of rule `r`'s patterns within what [`Index::candidates`] fills.
+    pub(crate) fn of_rule<'a>(&self, flags: &'a [u32], r: usize) -> &'a [u32] {
         &flags[self.base[r] as usize..self.base[r + 1] as usize]
     }
 
-    /// Marks, in `out` (one flag per pattern of every rule), the patterns that may match `text`.
-    pub(crate) fn candidates(&self, text: &str, out: &mut Vec<bool>) {
+    /// Fills `out` (one entry per pattern of every rule) with the first byte offset where each pattern may start
+    /// in `text`, or [`NONE`] when it cannot occur.
+    pub(crate) fn candidates(&self, text: &str, out: &mut Vec<u32>) {
         out.clear();
-        out.resize(self.base.last().copied().unwrap_or(0) as usize, false);
+        out.resize(self.base.last().copied().unwrap_or(0) as usize, NONE);
         for &i in &self.always {
-            out[i as usize] = true;
+            out[i as usize] = 0;
         }
         let b = text.as_bytes();
-        for w in b.windows(3) {
+        for (at, w) in b.windows(KEY).enumerate() {
             let k = key(w);
             let s = slot(k);
             if self.filter[s / 64] & (1 << (s % 64)) == 0 {
@@ -91,7 +98,10 @@ impl Index {
             }
             if let Some(list) = self.keys.get(&k) {
                 for &i in list {
-                    out[i as usize] = true;
+                    let slot = &mut out[i as usize];
+                    if *slot == NONE {
+                        *slot = at as u32;
+                    }
                 }
             }
         }

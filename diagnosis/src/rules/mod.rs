@@ -310,22 +310,22 @@ impl RuleSet {
                     })
                 });
         }
-        let mut flags = Vec::new();
-        self.index.candidates(text, &mut flags);
+        let mut starts = Vec::new();
+        self.index.candidates(text, &mut starts);
         self.rules[range.clone()]
             .iter()
             .zip(range)
             .find_map(|(rule, i)| {
-                let maybe = self.index.of_rule(&flags, i);
-                if !maybe.contains(&true) || !rule.fits(facts) {
+                let maybe = self.index.of_rule(&starts, i);
+                if maybe.iter().all(|&s| s == index::NONE) || !rule.fits(facts) {
                     return None;
                 }
                 let (start, end) = rule
                     .patterns
                     .iter()
                     .zip(maybe)
-                    .filter(|(_, m)| **m)
-                    .find_map(|(p, _)| p.find(text))?;
+                    .filter(|(_, s)| **s != index::NONE)
+                    .find_map(|(p, s)| p.find_from(text, *s as usize))?;
                 Some(Hit {
                     rule: i,
                     start,

@@ -39,8 +39,23 @@ impl Pattern {
 
     /// Finds the pattern in normalised `text`; returns the byte range of the whole match.
     pub fn find(&self, text: &str) -> Option<(usize, usize)> {
+        self.find_from(text, 0)
+    }
+
+    /// Like [`Pattern::find`], starting at byte `from` (no match starts earlier).
+    pub fn find_from(&self, text: &str, mut from: usize) -> Option<(usize, usize)> {
         let first = &self.pieces[0];
-        let mut from = 0;
+        if !text.is_char_boundary(from.min(text.len())) {
+            from = 0;
+        }
+        // The prefilter usually points right at the match.
+        if text
+            .get(from..)
+            .is_some_and(|t| t.starts_with(first.as_str()))
+            && let Some(end) = self.rest_from(text, from + first.len())
+        {
+            return Some((from, end));
+        }
         while let Some(rel) = text.get(from..)?.find(first.as_str()) {
             let start = from + rel;
             if let Some(end) = self.rest_from(text, start + first.len()) {
