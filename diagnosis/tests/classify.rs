@@ -256,3 +256,34 @@ fn invalid_utf8_keeps_offsets() {
         .expect("recipient evidence");
     assert_eq!(&bytes[rcpt.start..rcpt.end], b"x@example.com");
 }
+
+#[test]
+fn other_servers_human_text() {
+    let hmailserver = "Your message did not reach some or all of the intended recipients.\n\n   Sent: Mon, 1 Jan 2024 10:00:00 +0100\n   Subject: Invoice\n\nThe following recipient(s) could not be reached:\n\nbob@example.net\n   Error Type: SMTP\n   Remote server (192.0.2.7) issued an error.\n   hMailServer sent: RCPT TO:<bob@example.net>\n   Remote server replied: 550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown in virtual mailbox table\n";
+    let b = one(hmailserver);
+    assert_eq!(
+        (b.recipient.as_deref(), b.reason, b.command.as_deref()),
+        (Some("bob@example.net"), Reason::UserUnknown, Some("RCPT"))
+    );
+
+    let exim_cpanel = "This message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n  carol@example.org\n    host mx.example.org [198.51.100.4]\n    SMTP error from remote mail server after RCPT TO:<carol@example.org>:\n    552 5.2.2 <carol@example.org>: Mailbox quota exceeded\n";
+    let b = one(exim_cpanel);
+    assert_eq!(
+        (b.recipient.as_deref(), b.reason),
+        (Some("carol@example.org"), Reason::MailboxFull)
+    );
+
+    let exchange_onprem = "Delivery has failed to these recipients or groups:\n\ndave@example.com\nThe e-mail address you entered couldn't be found. Please check the recipient's e-mail address and try to resend the message.\n\nDiagnostic information for administrators:\n\nGenerating server: EX01.example.com\n\ndave@example.com\n#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##\n";
+    let b = one(exchange_onprem);
+    assert_eq!(
+        (b.recipient.as_deref(), b.reason, b.status.as_deref()),
+        (Some("dave@example.com"), Reason::UserUnknown, Some("5.1.1"))
+    );
+
+    let delay = "This is an automatically generated Delivery Status Notification\n\nTHIS IS A WARNING MESSAGE ONLY.\n\nYOU DO NOT NEED TO RESEND YOUR MESSAGE.\n\nDelivery to the following recipient has been delayed:\n\n     erin@example.com\n\nMessage will be retried for 2 more day(s)\n";
+    let b = one(delay);
+    assert_eq!(
+        (b.recipient.as_deref(), b.reason),
+        (Some("erin@example.com"), Reason::Expired)
+    );
+}
