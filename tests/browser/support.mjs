@@ -7,7 +7,7 @@
 // widget's own tests; the site tests (trees without JavaScript) need the real site and say so.
 
 import { createServer } from "node:http";
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, copyFileSync, existsSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, copyFileSync, existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, extname, resolve, dirname, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +15,17 @@ import { chromium } from "playwright-core";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const ARTIFACTS = join(ROOT, "tests/artifacts");
+
+/** Temporary folders (browser profiles, the stand-in site), removed when the process exits. */
+const scratch = [];
+process.on("exit", () => {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
+function tempDir(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+}
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",
@@ -69,7 +80,7 @@ export function serve(root, { headers = () => ({}), pages = {} } = {}) {
 
 /** Debian's Chromium, headless, with a fresh profile. `javaScriptEnabled: false` for the no-script tests. */
 export async function launch(options = {}) {
-  const profile = mkdtempSync(join(tmpdir(), "bouncebook-chromium-"));
+  const profile = tempDir("bouncebook-chromium-");
   return chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
@@ -128,7 +139,7 @@ function titleOf(text) {
 }
 
 function standIn() {
-  const dir = mkdtempSync(join(tmpdir(), "bouncebook-site-"));
+  const dir = tempDir("bouncebook-site-");
   const widget = join(dir, "widget");
   mkdirSync(widget);
   for (const f of readdirSync(widgetDir())) copyFileSync(join(widgetDir(), f), join(widget, f));
