@@ -3,7 +3,8 @@
 //
 //   node tests/browser/bench.mjs [runs]
 
-import { serve, launch, siteUnderTest, checkerPath, paste, ROOT, readFileSync, join } from "./support.mjs";
+import { serve, launch, siteUnderTest, checkerPath, paste, ROOT, readFileSync, readdirSync, join } from "./support.mjs";
+import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 
 const runs = Number(process.argv[2] ?? 60);
 const site = siteUnderTest();
@@ -85,10 +86,25 @@ try {
     samples[name] = { median: median(times), drawn: median(drawn), bytes: Buffer.byteLength(text) };
   }
 
+  // What a reader downloads: every file the widget loads, compressed as a static host would serve it.
+  const widget = join(site.dir, "widget");
+  const files = readdirSync(widget)
+    .filter((f) => !f.endsWith(".d.ts"))
+    .sort()
+    .map((name) => {
+      const bytes = readFileSync(join(widget, name));
+      return {
+        name,
+        raw: bytes.length,
+        gzip: gzipSync(bytes, { level: 9 }).length,
+        brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+      };
+    });
+
   console.log(
     JSON.stringify({
       site: site.real ? "built" : "stand-in",
-      site_dir: site.dir,
+      files,
       runs,
       compile_ms: median(loads.map((l) => l.compile)),
       instantiate_ms: median(loads.map((l) => l.instantiate)),

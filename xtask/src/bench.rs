@@ -157,15 +157,26 @@ fn widget() -> Result<()> {
         "checker in the browser ({} site, headless Chromium):",
         r["site"].as_str().unwrap_or("?")
     );
-    if let Some(dir) = r["site_dir"].as_str() {
-        let sizes = crate::wasm::sizes(&Path::new(dir).join("widget"))?;
-        print!("{}", crate::wasm::size_table(&sizes));
-        if let Some(total) = sizes.iter().map(|s| s.brotli).sum::<Option<u64>>() {
-            println!(
-                "  everything the widget loads: {:.1} KB brotli (budget 150 KB)",
-                total as f64 / 1000.0
-            );
-        }
+    let sizes: Vec<crate::wasm::Size> = r["files"]
+        .as_array()
+        .map(|files| {
+            files
+                .iter()
+                .map(|f| crate::wasm::Size {
+                    name: f["name"].as_str().unwrap_or_default().to_string(),
+                    raw: f["raw"].as_u64().unwrap_or_default(),
+                    gzip: f["gzip"].as_u64(),
+                    brotli: f["brotli"].as_u64(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    print!("{}", crate::wasm::size_table(&sizes));
+    if let Some(total) = sizes.iter().map(|s| s.brotli).sum::<Option<u64>>() {
+        println!(
+            "  everything the widget loads: {:.1} KB brotli (budget 150 KB)",
+            total as f64 / 1000.0
+        );
     }
     println!(
         "  wasm compile {:.1} ms, instantiate {:.1} ms, site rules load {:.1} ms; page to ready {:.0} ms",
