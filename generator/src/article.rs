@@ -1,0 +1,464 @@
+//! Articles: `content/articles/**/*.md`, TOML front matter between `+++` lines, then markdown.
+//!
+//! [`Article::parse`] takes the text and returns the article with every problem found in it; links to other
+//! pages are checked later by the library, which knows them all.
+
+use crate::config::toml_error;
+use crate::error::{ContentError, suggestion};
+use crate::markdown::{self, Heading, Link};
+use crate::slug;
+use diagnosis::{Reason, ReplyCode, StatusCode};
+use serde::Deserialize;
+use std::collections::HashSet;
+use toml::Spanned;
+
+/// The front matter as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct FrontMatter {
+    title: Spanned<String>,
+    /// `description` is accepted too, as Zola and Hugo call it.
+    #[serde(alias = "description")]
+    summary: Spanned<String>,
+    #[serde(default)]
+    codes: Vec<Spanned<String>>,
+    #[serde(default)]
+    reasons: Vec<Spanned<String>>,
+    #[serde(default)]
+    audience: Vec<Spanned<String>>,
+    #[serde(default)]
+    tags: Vec<Spanned<String>>,
+    #[serde(default)]
+    aliases: Vec<Spanned<String>>,
+    /// `date` is accepted too, as Zola and Hugo call it.
+    #[serde(alias = "date")]
+    updated: Spanned<toml::value::Datetime>,
+}
+
+/// Who an article is written for.
+pub const AUDIENCES: [&str; 3] = ["sender", "admin", "recipient"];
+
+/// An old URL that redirects to an article.
+#[derive(Clone, Debug)]
+pub struct Alias {
+    /// The output path, relative to the output folder (`kb/mailbox-full.html`, `old/page/index.html`).
+    pub path: String,
+    /// Where it was written, for errors.
+    pub line: usize,
+    /// Column.
+    pub col: usize,
+}
+
+/// An internal link with its position in the article file.
+#[derive(Clone, Debug)]
+pub struct PlacedLink {
+    /// The link.
+    pub link: Link,
+    /// 1-based line in the file.
+    pub line: usize,
+    /// 1-based column.
+    pub col: usize,
+}
+
+/// A parsed article.
+#[derive(Clone, Debug)]
+pub struct Article {
+    /// Path from the site root (`content/articles/mailbox-full.md`): for "edit this page".
+    pub source: String,
+    /// Path as shown in messages.
+    pub display: String,
+    /// `mailbox-full` (or `mail/mailbox-full` in a subfolder).
+    pub slug: String,
+    /// URL relative to the site root: `articles/mailbox-full/`.
+    pub url: String,
+    /// Relative path from the article's page to the root (`../../`).
+    pub root: String,
+    /// Title.
+    pub title: String,
+    /// Summary: search results, meta description, cards.
+    pub summary: String,
+    /// Reply and enhanced status codes it covers, as written (`550`, `5.7.26`).
+    pub codes: Vec<String>,
+    /// Reasons it explains.
+    pub reasons: Vec<Reason>,
+    /// Who it is for.
+    pub audience: Vec<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Old URLs.
+    pub aliases: Vec<Alias>,
+    /// Last update, `YYYY-MM-DD`.
+    pub updated: String,
+    /// The body as HTML.
+    pub html: String,
+    /// Headings for the table of contents.
+    pub toc: Vec<Heading>,
+    /// Anchors other pages may link to.
+    pub anchors: HashSet<String>,
+    /// Internal links, to check.
+    pub links: Vec<PlacedLink>,
+    /// The body as plain text, for search.
+    pub text: String,
+}
+
+/// Splits `+++` front matter from the body: `(front matter, its byte offset, body, its byte offset)`.
+fn split(text: &str) -> Result<(&str, usize, &str, usize), String> {
+    let rest = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let bom = text.len() - rest.len();
+    let first_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+    let first = rest[..first_end].trim_end();
+    if first == "---" {
+        return Err(
+            "front matter must be TOML between `+++` lines, not YAML between `---` lines".into(),
+        );
+    }
+    if first != "+++" {
+        return Err(
+            "expected front matter at the top of the file, between `+++` lines (title, summary, updated...); \
+             did you forget the opening `+++`?"
+                .into(),
+        );
+    }
+    let fm_start = bom + first_end;
+    let mut pos = fm_start;
+    for line in text[fm_start..].split_inclusive('\n') {
+        if line.trim_end() == "+++" {
+            let body = pos + line.len();
+            return Ok((&text[fm_start..pos], fm_start, &text[body..], body));
+        }
+        pos += line.len();
+    }
+    Err("the front matter is not closed: add a line with `+++` after it".into())
+}
+
+impl Article {
+    /// Parses an article. `source` is its path from the site root (`content/articles/x.md`), `display` the
+    /// path for messages. Returns the article, when its front matter could be read, and every problem found.
+    pub fn parse(source: &str, display: &str, text: &str) -> (Option<Article>, Vec<ContentError>) {
+        let mut errors = Vec::new();
+        let slug = source
+            .strip_prefix("content/articles/")
+            .unwrap_or(source)
+            .trim_end_matches(".md")
+            .to_string();
+        for part in slug.split('/') {
+            if !slug::is_valid(part) {
+                errors.push(ContentError::file(
+                    display,
+                    slug::invalid_message("the file name (the page's URL)", part),
+                ));
+            }
+        }
+        let (fm_text, fm_offset, body, body_offset) = match split(text) {
+            Ok(parts) => parts,
+            Err(message) => {
+                errors.push(ContentError::file(display, message));
+                return (None, errors);
+            }
+        };
+        let fm: FrontMatter = match toml::from_str(fm_text) {
+            Ok(fm) => fm,
+            Err(e) => {
+                // Positions are relative to the front matter; report them in the file.
+                let mut err = toml_error(display, fm_text, &e);
+                let (line, col) = match e.span() {
+                    Some(s) => crate::error::line_col(text, fm_offset + s.start),
+                    None => (1, 1),
+                };
+                if e.message().starts_with("missing field") {
+                    // toml points at the whole table; the opening `+++` is where it belongs.
+                    (err.line, err.col) = (1, 1);
+                } else {
+                    (err.line, err.col) = (line, col);
+                }
+                errors.push(err);
+                return (None, errors);
+            }
+        };
+        let at = |s: &std::ops::Range<usize>| crate::error::line_col(text, fm_offset + s.start);
+        let err_at = |s: std::ops::Range<usize>, m: String| {
+            ContentError::at(display, text, fm_offset + s.start, m)
+        };
+
+        if fm.title.get_ref().trim().is_empty() {
+            errors.push(err_at(fm.title.span(), "`title` is empty".into()));
+        }
+        if fm.summary.get_ref().trim().is_empty() {
+            errors.push(err_at(
+                fm.summary.span(),
+                "`summary` is empty: write one or two sentences for search results and link previews".into(),
+            ));
+        }
+        let mut codes = Vec::new();
+        for c in &fm.codes {
+            let code = c.get_ref().trim();
+            if ReplyCode::parse(code).is_some() || StatusCode::parse(code).is_some() {
+                codes.push(code.to_string());
+            } else {
+                errors.push(err_at(
+                    c.span(),
+                    format!(
+                        "`{code}` is not an SMTP reply code (three digits, such as \"550\") or an enhanced status \
+                         code (class.subject.detail, such as \"5.7.1\")"
+                    ),
+                ));
+            }
+        }
+        let mut reasons = Vec::new();
+        for r in &fm.reasons {
+            match r.get_ref().parse::<Reason>() {
+                Ok(reason) => reasons.push(reason),
+                Err(_) => errors.push(err_at(
+                    r.span(),
+                    format!(
+                        "unknown reason `{}`{}",
+                        r.get_ref(),
+                        suggest_reason(r.get_ref())
+                    ),
+                )),
+            }
+        }
+        let mut audience = Vec::new();
+        for a in &fm.audience {
+            if AUDIENCES.contains(&a.get_ref().as_str()) {
+                audience.push(a.get_ref().clone());
+            } else {
+                errors.push(err_at(
+                    a.span(),
+                    format!(
+                        "unknown audience `{}`: expected sender, admin or recipient{}",
+                        a.get_ref(),
+                        suggestion(a.get_ref(), AUDIENCES)
+                    ),
+                ));
+            }
+        }
+        let mut tags = Vec::new();
+        for t in &fm.tags {
+            if slug::is_valid(t.get_ref()) {
+                if !tags.contains(t.get_ref()) {
+                    tags.push(t.get_ref().clone());
+                }
+            } else {
+                errors.push(err_at(t.span(), slug::invalid_message("tag", t.get_ref())));
+            }
+        }
+        let mut aliases = Vec::new();
+        for a in &fm.aliases {
+            match alias_path(a.get_ref()) {
+                Ok(path) => {
+                    let (line, col) = at(&a.span());
+                    aliases.push(Alias { path, line, col });
+                }
+                Err(m) => errors.push(err_at(a.span(), m)),
+            }
+        }
+        let updated = match fm.updated.get_ref().date {
+            Some(d) => format!("{:04}-{:02}-{:02}", d.year, d.month, d.day),
+            None => {
+                errors.push(err_at(
+                    fm.updated.span(),
+                    "`updated` needs a date, such as 2026-11-28".into(),
+                ));
+                String::new()
+            }
+        };
+
+        let depth = slug.split('/').count() + 1;
+        let root = "../".repeat(depth);
+        let dir = match slug.rfind('/') {
+            Some(i) => &slug[..=i],
+            None => "",
+        };
+        let rendered = markdown::render(
+            body,
+            markdown::Context {
+                root: &root,
+                article_dir: Some(dir),
+            },
+        );
+        for (offset, message) in &rendered.problems {
+            errors.push(ContentError::at(
+                display,
+                text,
+                body_offset + offset,
+                message.clone(),
+            ));
+        }
+        let links = rendered
+            .links
+            .into_iter()
+            .map(|link| {
+                let (line, col) = crate::error::line_col(text, body_offset + link.offset);
+                PlacedLink { link, line, col }
+            })
+            .collect();
+        let article = Article {
+            source: source.to_string(),
+            display: display.to_string(),
+            url: format!("articles/{slug}/"),
+            slug,
+            root,
+            title: fm.title.into_inner().trim().to_string(),
+            summary: fm.summary.into_inner().trim().to_string(),
+            codes,
+            reasons,
+            audience,
+            tags,
+            aliases,
+            updated,
+            html: rendered.html,
+            toc: rendered.toc,
+            anchors: rendered.anchors,
+            links,
+            text: rendered.text,
+        };
+        (Some(article), errors)
+    }
+}
+
+/// `; did you mean ...?` for a misspelt reason.
+pub fn suggest_reason(wanted: &str) -> String {
+    let s = suggestion(wanted, Reason::ALL.iter().map(|r| r.as_str()));
+    if s.is_empty() {
+        "; the reasons are listed in docs/content-format.md".to_string()
+    } else {
+        s
+    }
+}
+
+/// Where an alias is written in the output, or why it can't be. `/kb/a.html` → `kb/a.html`;
+/// `/old/page/` and `/old/page` → `old/page/index.html`.
+pub fn alias_path(alias: &str) -> Result<String, String> {
+    let trimmed = alias.trim();
+    if trimmed.contains("://") || trimmed.starts_with("//") {
+        return Err(format!(
+            "alias `{alias}` must be a path on this site (\"/kb/old-page.html\"), not a full URL"
+        ));
+    }
+    let path = trimmed.split(['?', '#']).next().unwrap_or_default();
+    let mut parts = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                return Err(format!(
+                    "alias `{alias}` would be written outside the output folder: remove the `..`"
+                ));
+            }
+            p if p.contains('\\') || p.contains(':') || p.contains('\0') => {
+                return Err(format!(
+                    "alias `{alias}` has a character that is not allowed in a path (`\\`, `:`)"
+                ));
+            }
+            p => parts.push(p),
+        }
+    }
+    if parts.is_empty() {
+        return Err(format!(
+            "alias `{alias}` names the home page; an alias must be an old page's URL"
+        ));
+    }
+    let last = parts.last().copied().unwrap_or_default();
+    let joined = parts.join("/");
+    Ok(if path.ends_with('/') || !last.contains('.') {
+        format!("{joined}/index.html")
+    } else {
+        joined
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "+++\ntitle = \"Mailbox full\"\nsummary = \"Over quota.\"\ncodes = [\"552\", \"5.2.2\"]\n\
+reasons = [\"mailboxfull\"]\naudience = [\"sender\"]\ntags = [\"quota\"]\naliases = [\"/kb/full.html\"]\n\
+updated = 2026-11-28\n+++\n\n## Why\n\nText.\n";
+
+    fn parse(text: &str) -> (Option<Article>, Vec<ContentError>) {
+        Article::parse(
+            "content/articles/mailbox-full.md",
+            "content/articles/mailbox-full.md",
+            text,
+        )
+    }
+
+    #[test]
+    fn parses_front_matter_and_body() {
+        let (a, errors) = parse(GOOD);
+        assert!(errors.is_empty(), "{errors:?}");
+        let a = a.expect("parsed");
+        assert_eq!(a.url, "articles/mailbox-full/");
+        assert_eq!(a.root, "../../");
+        assert_eq!(a.codes, ["552", "5.2.2"]);
+        assert_eq!(a.reasons, [Reason::MailboxFull]);
+        assert_eq!(a.updated, "2026-11-28");
+        assert_eq!(a.aliases[0].path, "kb/full.html");
+        assert_eq!(a.toc[0].id, "why");
+    }
+
+    fn first_error(text: &str) -> String {
+        parse(text)
+            .1
+            .first()
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn unknown_key_points_at_the_key() {
+        let text = GOOD.replace("tags =", "tag =");
+        assert_eq!(
+            first_error(&text)
+                .split(", expected")
+                .next()
+                .unwrap_or_default(),
+            "content/articles/mailbox-full.md:7:1: unknown field `tag`"
+        );
+    }
+
+    #[test]
+    fn bad_values_point_at_the_value() {
+        let text = GOOD.replace("\"mailboxfull\"", "\"mailboxful\"");
+        assert_eq!(
+            first_error(&text),
+            "content/articles/mailbox-full.md:5:12: unknown reason `mailboxful`; did you mean `mailboxfull`?"
+        );
+        let text = GOOD.replace("\"5.2.2\"", "\"5.2\"");
+        assert!(
+            first_error(&text)
+                .starts_with("content/articles/mailbox-full.md:4:17: `5.2` is not an SMTP")
+        );
+        let text = GOOD.replace("\"/kb/full.html\"", "\"/../../etc/x\"");
+        assert!(
+            first_error(&text)
+                .contains("8:12: alias `/../../etc/x` would be written outside the output folder")
+        );
+    }
+
+    #[test]
+    fn missing_front_matter() {
+        assert!(first_error("# Hello\n").ends_with("did you forget the opening `+++`?"));
+        assert!(first_error("---\ntitle: x\n---\n").contains("not YAML"));
+        assert!(first_error("+++\ntitle = \"x\"\n").contains("not closed"));
+        assert!(
+            first_error("+++\ntitle = \"x\"\n+++\n")
+                .starts_with("content/articles/mailbox-full.md:1:1: missing field `summary`"),
+            "{}",
+            first_error("+++\ntitle = \"x\"\n+++\n")
+        );
+    }
+
+    #[test]
+    fn alias_paths() {
+        assert_eq!(
+            alias_path("/old/page/").as_deref(),
+            Ok("old/page/index.html")
+        );
+        assert_eq!(alias_path("old/page").as_deref(), Ok("old/page/index.html"));
+        assert!(alias_path("/").is_err());
+        assert!(alias_path("https://x.example/").is_err());
+        assert!(alias_path("a/../../b").is_err());
+    }
+}

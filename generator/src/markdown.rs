@@ -1,0 +1,667 @@
+//! Markdown to HTML: CommonMark with GitHub's tables, footnotes, strikethrough, task lists and callouts
+//! (`> [!NOTE]`), heading anchors and a table of contents, SMTP transcripts (```` ```smtp ````), and internal
+//! links by source path (`@/articles/relay-denied.md#fix`), which are rewritten here and checked later, once
+//! every page is known (see `library.rs`).
+//!
+//! [`render`] is pure: text in, [`Rendered`] out, with problems as byte offsets into the text, so articles and
+//! tree fields can report them at their own file positions.
+
+use crate::{slug, transcript};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag,
+    TagEnd,
+};
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+/// Where the markdown is shown, for resolving links.
+#[derive(Clone, Copy, Debug)]
+pub struct Context<'a> {
+    /// Relative path from the page to the site root (`../../` for `/articles/x/`).
+    pub root: &'a str,
+    /// For articles, the slug's folder (`""`, or `mail/` for `content/articles/mail/x.md`): relative `.md` links
+    /// resolve against it. `None` where relative links mean nothing (tree fields).
+    pub article_dir: Option<&'a str>,
+}
+
+/// A heading, for the table of contents.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Heading {
+    /// 2 or 3.
+    pub level: u8,
+    /// The anchor (`how-to-fix-it`).
+    pub id: String,
+    /// The heading's plain text.
+    pub text: String,
+}
+
+/// What an internal link points at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// An article by slug (`relay-denied`).
+    Article(String),
+    /// A decision tree by slug.
+    Tree(String),
+    /// An anchor on the same page (`#fix`).
+    SamePage,
+}
+
+/// An internal link, to be checked once every page is known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    /// Byte offset of the link in the markdown.
+    pub offset: usize,
+    /// The page.
+    pub target: Target,
+    /// The part after `#`, if any (a heading id, or a tree's node id).
+    pub anchor: Option<String>,
+    /// The link as written.
+    pub written: String,
+}
+
+/// A rendered document.
+#[derive(Clone, Debug, Default)]
+pub struct Rendered {
+    /// The HTML.
+    pub html: String,
+    /// Level 2 and 3 headings, in order.
+    pub toc: Vec<Heading>,
+    /// Every id a link may point at (`#...`): headings and footnotes.
+    pub anchors: HashSet<String>,
+    /// Internal links to check.
+    pub links: Vec<Link>,
+    /// The text without markup, blocks separated by newlines: for search and snippets.
+    pub text: String,
+    /// Problems found while rendering: byte offset in the markdown and message.
+    pub problems: Vec<(usize, String)>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// Renders `markdown` for a page at `cx`.
+pub fn render(markdown: &str, cx: Context<'_>) -> Rendered {
+    let mut r = Renderer {
+        cx,
+        out: Rendered::default(),
+        events: Vec::new(),
+        footnotes: Vec::new(),
+        footnote_numbers: Vec::new(),
+        last_level: 1,
+    };
+    r.run(markdown);
+    r.out
+}
+
+/// Renders a short field (a tree's `help` or `fix`): the same markdown, its links resolved for `root`.
+pub fn render_fragment(markdown: &str, root: &str) -> Rendered {
+    render(
+        markdown,
+        Context {
+            root,
+            article_dir: None,
+        },
+    )
+}
+
+struct Renderer<'a> {
+    cx: Context<'a>,
+    out: Rendered,
+    /// Events for the body, with custom markup as `Event::Html`.
+    events: Vec<Event<'a>>,
+    /// Footnote definitions: name and events, moved to the end of the document.
+    footnotes: Vec<(String, Vec<Event<'a>>)>,
+    /// Footnote names in order of first reference (their number is the position + 1).
+    footnote_numbers: Vec<String>,
+    last_level: u8,
+}
+
+impl<'a> Renderer<'a> {
+    fn run(&mut self, markdown: &'a str) {
+        let mut parser = Parser::new_ext(markdown, options()).into_offset_iter();
+        let mut used_ids: HashSet<String> = HashSet::new();
+        // Where events go: the body, or the footnote being defined.
+        let mut in_footnote: Option<(String, Vec<Event<'a>>)> = None;
+        while let Some((event, range)) = parser.next() {
+            let produced: Vec<Event<'a>> = match event {
+                Event::Start(Tag::Heading { level, id, .. }) => {
+                    let mut inner = Vec::new();
+                    for (e, _) in parser.by_ref() {
+                        if matches!(e, Event::End(TagEnd::Heading(_))) {
+                            break;
+                        }
+                        inner.push(e);
+                    }
+                    self.heading(level, id, inner, range.start, &mut used_ids)
+                }
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let mut code = String::new();
+                    for (e, _) in parser.by_ref() {
+                        match e {
+                            Event::End(TagEnd::CodeBlock) => break,
+                            Event::Text(t) => code.push_str(&t),
+                            _ => {}
+                        }
+                    }
+                    let lang = match &kind {
+                        CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or(""),
+                        CodeBlockKind::Indented => "",
+                    };
+                    self.push_text(&code);
+                    vec![Event::Html(code_block(lang, &code).into())]
+                }
+                Event::Start(Tag::BlockQuote(Some(kind))) => {
+                    let (class, label) = callout(kind);
+                    vec![Event::Html(
+                        format!(
+                            "<div class=\"callout callout-{class}\" role=\"note\" aria-label=\"{label}\">\
+                             <p class=\"callout-title\">{label}</p>"
+                        )
+                        .into(),
+                    )]
+                }
+                Event::End(TagEnd::BlockQuote(Some(_))) => vec![Event::Html("</div>".into())],
+                Event::Start(Tag::Table(align)) => vec![
+                    Event::Html("<div class=\"table-wrap\">".into()),
+                    Event::Start(Tag::Table(align)),
+                ],
+                Event::End(TagEnd::Table) => {
+                    vec![Event::End(TagEnd::Table), Event::Html("</div>".into())]
+                }
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    let dest_url = self.link(link_type, dest_url, range.start);
+                    vec![Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })]
+                }
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    if markdown[range.clone()].starts_with("![]") {
+                        self.problem(
+                            range.start,
+                            "image has no description: write what it shows between the brackets, \
+                             `![what it shows](...)`, for readers who can't see it",
+                        );
+                    }
+                    vec![Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })]
+                }
+                Event::FootnoteReference(name) => {
+                    let n = self.footnote_number(&name);
+                    let id = slug::slugify(&name);
+                    vec![Event::Html(
+                        format!(
+                            "<sup class=\"footnote-ref\" id=\"fnref-{id}\"><a href=\"#fn-{id}\">{n}</a></sup>"
+                        )
+                        .into(),
+                    )]
+                }
+                Event::Start(Tag::FootnoteDefinition(name)) => {
+                    in_footnote = Some((name.to_string(), Vec::new()));
+                    continue;
+                }
+                Event::End(TagEnd::FootnoteDefinition) => {
+                    if let Some(def) = in_footnote.take() {
+                        self.footnotes.push(def);
+                    }
+                    continue;
+                }
+                Event::Text(t) => {
+                    self.push_text(&t);
+                    vec![Event::Text(t)]
+                }
+                Event::Code(t) => {
+                    self.push_text(&t);
+                    vec![Event::Code(t)]
+                }
+                Event::End(
+                    TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_),
+                ) => {
+                    self.out.text.push('\n');
+                    vec![event]
+                }
+                Event::SoftBreak | Event::HardBreak => {
+                    self.out.text.push(' ');
+                    vec![event]
+                }
+                other => vec![other],
+            };
+            match &mut in_footnote {
+                Some((_, events)) => events.extend(produced),
+                None => self.events.extend(produced),
+            }
+        }
+        let mut events = std::mem::take(&mut self.events);
+        self.footnote_section(&mut events);
+        pulldown_cmark::html::push_html(&mut self.out.html, events.into_iter());
+    }
+
+    fn problem(&mut self, offset: usize, message: impl Into<String>) {
+        self.out.problems.push((offset, message.into()));
+    }
+
+    fn push_text(&mut self, t: &str) {
+        self.out.text.push_str(t);
+    }
+
+    fn heading(
+        &mut self,
+        level: HeadingLevel,
+        id: Option<CowStr<'a>>,
+        inner: Vec<Event<'a>>,
+        offset: usize,
+        used: &mut HashSet<String>,
+    ) -> Vec<Event<'a>> {
+        let n = level as u8;
+        let text: String = inner
+            .iter()
+            .filter_map(|e| match e {
+                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                _ => None,
+            })
+            .collect();
+        if n == 1 {
+            self.problem(
+                offset,
+                "use `##` for sections: the page's title is its only top-level heading",
+            );
+        } else if n > self.last_level + 1 {
+            self.problem(
+                offset,
+                format!(
+                    "heading level jumps from {} to {}: use `{}` here, so screen readers can follow the outline",
+                    "#".repeat(self.last_level as usize),
+                    "#".repeat(n as usize),
+                    "#".repeat(self.last_level as usize + 1)
+                ),
+            );
+        }
+        self.last_level = n;
+        let base = match id {
+            Some(id) => id.to_string(),
+            None => {
+                let s = slug::slugify(&text);
+                if s.is_empty() {
+                    "section".to_string()
+                } else {
+                    s
+                }
+            }
+        };
+        let mut id = base.clone();
+        let mut i = 1;
+        while !used.insert(id.clone()) {
+            id = format!("{base}-{i}");
+            i += 1;
+        }
+        self.out.anchors.insert(id.clone());
+        if n <= 3 {
+            self.out.toc.push(Heading {
+                level: n,
+                id: id.clone(),
+                text: text.clone(),
+            });
+        }
+        self.out.text.push_str(&text);
+        self.out.text.push('\n');
+        let mut events = vec![Event::Html(
+            format!("<h{n} id=\"{}\">", escape_html(&id)).into(),
+        )];
+        for e in inner {
+            // Links inside headings are rewritten like any other.
+            let e = match e {
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: self.link(link_type, dest_url, offset),
+                    title,
+                    id,
+                }),
+                other => other,
+            };
+            events.push(e);
+        }
+        events.push(Event::Html(
+            format!(
+                " <a class=\"anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{n}>",
+                escape_html(&id)
+            )
+            .into(),
+        ));
+        events
+    }
+
+    /// Rewrites an internal link and records it for checking; other links pass through.
+    fn link(&mut self, link_type: LinkType, dest: CowStr<'a>, offset: usize) -> CowStr<'a> {
+        if matches!(link_type, LinkType::Email) {
+            return dest;
+        }
+        let written = dest.to_string();
+        let (path, anchor) = match written.split_once('#') {
+            Some((p, a)) => (p, Some(a.to_string())),
+            None => (written.as_str(), None),
+        };
+        let fragment = anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default();
+        let root = self.cx.root;
+        let record = |target: Target| Link {
+            offset,
+            target,
+            anchor: anchor.clone(),
+            written: written.clone(),
+        };
+        if let Some(rest) = path.strip_prefix("@/") {
+            if let Some(article) = rest
+                .strip_prefix("articles/")
+                .and_then(|s| s.strip_suffix(".md"))
+            {
+                self.out
+                    .links
+                    .push(record(Target::Article(article.to_string())));
+                return format!("{root}articles/{article}/{fragment}").into();
+            }
+            if let Some(tree) = rest
+                .strip_prefix("trees/")
+                .and_then(|s| s.strip_suffix(".toml"))
+            {
+                self.out.links.push(record(Target::Tree(tree.to_string())));
+                // A tree link with a node id goes to that step.
+                let step = anchor.as_ref().map(|a| format!("{a}/")).unwrap_or_default();
+                return format!("{root}trees/{tree}/{step}").into();
+            }
+            self.problem(
+                offset,
+                format!(
+                    "unknown internal link `{written}`: internal links name a source file, \
+                     `@/articles/<slug>.md` or `@/trees/<slug>.toml`"
+                ),
+            );
+            return dest;
+        }
+        if path.is_empty() && anchor.is_some() {
+            self.out.links.push(record(Target::SamePage));
+            return dest;
+        }
+        // mdBook-style relative links to other articles (`other.md`, `../mail/x.md#fix`).
+        if let Some(dir) = self.cx.article_dir
+            && path.ends_with(".md")
+            && !path.contains("://")
+            && !path.starts_with('/')
+        {
+            match resolve_relative(dir, &path[..path.len() - 3]) {
+                Some(slug) => {
+                    self.out.links.push(record(Target::Article(slug.clone())));
+                    return format!("{root}articles/{slug}/{fragment}").into();
+                }
+                None => self.problem(
+                    offset,
+                    format!("link `{written}` points outside content/articles/"),
+                ),
+            }
+        }
+        dest
+    }
+
+    fn footnote_number(&mut self, name: &str) -> usize {
+        match self.footnote_numbers.iter().position(|n| n == name) {
+            Some(i) => i + 1,
+            None => {
+                self.footnote_numbers.push(name.to_string());
+                self.footnote_numbers.len()
+            }
+        }
+    }
+
+    /// Appends the footnotes, numbered in order of first reference, as an ordered list with links back.
+    fn footnote_section(&mut self, events: &mut Vec<Event<'a>>) {
+        if self.footnotes.is_empty() {
+            return;
+        }
+        let mut defs = std::mem::take(&mut self.footnotes);
+        let order = |name: &str, numbers: &[String]| {
+            numbers.iter().position(|n| n == name).unwrap_or(usize::MAX)
+        };
+        defs.sort_by_key(|(name, _)| order(name, &self.footnote_numbers));
+        events.push(Event::Html(
+            "<section class=\"footnotes\" aria-label=\"Footnotes\"><ol>".into(),
+        ));
+        for (name, body) in defs {
+            let id = slug::slugify(&name);
+            self.out.anchors.insert(format!("fn-{id}"));
+            events.push(Event::Html(format!("<li id=\"fn-{id}\">").into()));
+            events.extend(body);
+            if self.footnote_numbers.contains(&name) {
+                events.push(Event::Html(
+                    format!(
+                        "<a class=\"footnote-back\" href=\"#fnref-{id}\" aria-label=\"Back to the text\">↩</a>"
+                    )
+                    .into(),
+                ));
+            }
+            events.push(Event::Html("</li>".into()));
+        }
+        events.push(Event::Html("</ol></section>".into()));
+    }
+}
+
+/// `dir` (`""` or `mail/`) joined with a relative path, `.` and `..` resolved; `None` when it leaves the root.
+fn resolve_relative(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in rel.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+/// A fenced code block: SMTP transcripts get their own markup, everything else is escaped text.
+fn code_block(lang: &str, code: &str) -> String {
+    if lang.eq_ignore_ascii_case("smtp") {
+        return transcript::render(code);
+    }
+    let mut out = String::with_capacity(code.len() + 40);
+    out.push_str("<pre><code");
+    if !lang.is_empty() {
+        let _ = write!(out, " class=\"language-{}\"", escape_html(lang));
+    }
+    out.push('>');
+    out.push_str(&escape_html(code));
+    out.push_str("</code></pre>\n");
+    out
+}
+
+/// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(md: &str) -> String {
+        render(
+            md,
+            Context {
+                root: "../../",
+                article_dir: Some(""),
+            },
+        )
+        .html
+    }
+
+    #[test]
+    fn headings_get_unique_anchors_and_a_toc() {
+        let r = render(
+            "## How to fix it\n\n### Step\n\n## How to fix it\n\n## Custom {#mine}\n",
+            Context {
+                root: "",
+                article_dir: None,
+            },
+        );
+        let ids: Vec<&str> = r.toc.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["how-to-fix-it", "step", "how-to-fix-it-1", "mine"]);
+        assert!(
+            r.html
+                .contains("<h2 id=\"how-to-fix-it\">How to fix it <a class=\"anchor\"")
+        );
+        assert!(r.problems.is_empty());
+    }
+
+    #[test]
+    fn heading_order_problems() {
+        let r = render(
+            "# Title\n\n## A\n\n#### D\n",
+            Context {
+                root: "",
+                article_dir: None,
+            },
+        );
+        let messages: Vec<&str> = r.problems.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(messages[0].starts_with("use `##` for sections"));
+        assert!(messages[1].starts_with("heading level jumps from ## to ####"));
+        assert_eq!(r.problems[1].0, 15);
+    }
+
+    #[test]
+    fn internal_links_are_rewritten_and_recorded() {
+        let r = render(
+            "See [a](@/articles/relay-denied.md#fix), [t](@/trees/start.toml#auth), [r](other.md), [s](#top).",
+            Context {
+                root: "../../",
+                article_dir: Some(""),
+            },
+        );
+        assert!(
+            r.html.contains("href=\"../../articles/relay-denied/#fix\""),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("href=\"../../trees/start/auth/\""),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("href=\"../../articles/other/\""),
+            "{}",
+            r.html
+        );
+        let targets: Vec<(&Target, Option<&str>)> = r
+            .links
+            .iter()
+            .map(|l| (&l.target, l.anchor.as_deref()))
+            .collect();
+        assert_eq!(
+            targets,
+            [
+                (&Target::Article("relay-denied".into()), Some("fix")),
+                (&Target::Tree("start".into()), Some("auth")),
+                (&Target::Article("other".into()), None),
+                (&Target::SamePage, Some("top")),
+            ]
+        );
+        assert_eq!(r.links[0].offset, 4);
+    }
+
+    #[test]
+    fn unknown_internal_link_kind_is_a_problem() {
+        let r = render(
+            "[x](@/codes/550)",
+            Context {
+                root: "",
+                article_dir: None,
+            },
+        );
+        assert_eq!(r.problems.len(), 1);
+        assert!(
+            r.problems[0]
+                .1
+                .starts_with("unknown internal link `@/codes/550`")
+        );
+    }
+
+    #[test]
+    fn callouts_tables_footnotes_code() {
+        insta::assert_snapshot!(html(
+            "> [!WARNING]\n> Port 26 is not standard.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n\
+             Text[^n] and more[^m].\n\n[^m]: Second.\n[^n]: First.\n\n```sh\necho '<hi>'\n```\n\n- [x] done\n"
+        ));
+    }
+
+    #[test]
+    fn text_is_collected_for_search() {
+        let r = render(
+            "## Fix\n\nUse `587` now.\n\n```text\n550 5.7.1 denied\n```\n",
+            Context {
+                root: "",
+                article_dir: None,
+            },
+        );
+        assert_eq!(r.text, "Fix\nUse 587 now.\n550 5.7.1 denied\n");
+    }
+
+    #[test]
+    fn images_need_alt_text() {
+        let r = render(
+            "![](x.png) ![ok](y.png)",
+            Context {
+                root: "",
+                article_dir: None,
+            },
+        );
+        assert_eq!(r.problems.len(), 1);
+    }
+}

@@ -1,0 +1,240 @@
+//! Writing the site: every file goes through [`Output::write_output`], the one place that checks paths,
+//! minifies HTML and writes (Zola's `write_content`). Files go to a staging folder beside the output folder;
+//! [`Output::finish`] swaps it in only when the whole build succeeded, so a failed build leaves the previous
+//! site untouched.
+
+use anyhow::{Context, Result, bail};
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Eight hex digits of a 64-bit FNV-1a hash: stable across runs and platforms, for content-hashed file names.
+pub fn content_hash(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{:08x}", (h ^ (h >> 32)) as u32)
+}
+
+/// Checks that `rel` stays inside the output folder and returns it as a path: no absolute paths, no `..`, no
+/// drive letters or backslashes.
+pub fn safe_path(rel: &str) -> Result<PathBuf> {
+    if rel.is_empty() || rel.contains('\\') || rel.contains('\0') {
+        bail!("refusing to write `{rel}`: not a plain relative path");
+    }
+    let path = Path::new(rel);
+    for c in path.components() {
+        match c {
+            Component::Normal(_) => {}
+            _ => bail!("refusing to write `{rel}`: it would land outside the output folder"),
+        }
+    }
+    Ok(path.to_path_buf())
+}
+
+/// How HTML is written.
+#[derive(Clone, Debug, Default)]
+pub struct HtmlOptions {
+    /// Minify (the default; tests turn it off to snapshot readable HTML).
+    pub minify: bool,
+    /// A tag to insert before `</body>` (the live-reload script under `serve`).
+    pub inject: Option<String>,
+}
+
+/// A build's output, being written.
+#[derive(Debug)]
+pub struct Output {
+    staging: PathBuf,
+    target: PathBuf,
+    html: HtmlOptions,
+    files: AtomicUsize,
+    bytes: AtomicUsize,
+    finished: bool,
+}
+
+impl Output {
+    /// Starts writing a site that will replace `target`.
+    pub fn begin(target: &Path, html: HtmlOptions) -> Result<Output> {
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "site".to_string());
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent)
+            .with_context(|| format!("failed to create {}", parent.display()))?;
+        let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging)
+                .with_context(|| format!("failed to clear {}", staging.display()))?;
+        }
+        std::fs::create_dir_all(&staging)
+            .with_context(|| format!("failed to create {}", staging.display()))?;
+        Ok(Output {
+            staging,
+            target: target.to_path_buf(),
+            html,
+            files: AtomicUsize::new(0),
+            bytes: AtomicUsize::new(0),
+            finished: false,
+        })
+    }
+
+    /// Writes one file of the site: `rel` is its path in the output folder. HTML (`.html`) is minified here and
+    /// nowhere else. Safe to call from many threads.
+    pub fn write_output(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.staging.join(safe_path(rel)?);
+        let owned;
+        let bytes = if rel.ends_with(".html") {
+            owned = self.html_bytes(bytes);
+            owned.as_slice()
+        } else {
+            bytes
+        };
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("failed to create {}", dir.display()))?;
+        }
+        std::fs::write(&path, bytes).with_context(|| format!("failed to write {rel}"))?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes.len(), Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn html_bytes(&self, html: &[u8]) -> Vec<u8> {
+        let mut html = if self.html.minify {
+            let mut cfg = minify_html::Cfg::new();
+            cfg.minify_css = true;
+            cfg.minify_js = false;
+            cfg.keep_html_and_head_opening_tags = true;
+            minify_html::minify(html, &cfg)
+        } else {
+            html.to_vec()
+        };
+        if let Some(tag) = &self.html.inject {
+            let at = find_last(&html, b"</body>").unwrap_or(html.len());
+            html.splice(at..at, tag.bytes());
+        }
+        html
+    }
+
+    /// Copies a file verbatim (static files).
+    pub fn copy(&self, rel: &str, from: &Path) -> Result<()> {
+        let bytes =
+            std::fs::read(from).with_context(|| format!("failed to read {}", from.display()))?;
+        self.write_output(rel, &bytes)
+    }
+
+    /// Files and bytes written so far.
+    pub fn totals(&self) -> (usize, usize) {
+        (
+            self.files.load(Ordering::Relaxed),
+            self.bytes.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Replaces the output folder with the staged site.
+    pub fn finish(mut self) -> Result<()> {
+        let old = self.staging.with_file_name(format!(
+            "{}.old",
+            self.staging
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        ));
+        if self.target.exists() {
+            std::fs::rename(&self.target, &old).with_context(|| {
+                format!(
+                    "failed to move the previous site {} aside",
+                    self.target.display()
+                )
+            })?;
+        }
+        if let Err(e) = std::fs::rename(&self.staging, &self.target) {
+            // Put the previous site back: nothing lost.
+            let _ = std::fs::rename(&old, &self.target);
+            return Err(e).with_context(|| {
+                format!("failed to move the new site to {}", self.target.display())
+            });
+        }
+        self.finished = true;
+        if old.exists() {
+            std::fs::remove_dir_all(&old)
+                .with_context(|| format!("failed to remove {}", old.display()))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Output {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_stay_inside() {
+        assert!(safe_path("articles/x/index.html").is_ok());
+        for bad in ["../x", "/etc/passwd", "a/../../b", "a\\b", ""] {
+            assert!(safe_path(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn hash_is_stable() {
+        assert_eq!(content_hash(b""), content_hash(b""));
+        assert_ne!(content_hash(b"a"), content_hash(b"b"));
+        assert_eq!(content_hash(b"body{}").len(), 8);
+    }
+
+    #[test]
+    fn failed_build_leaves_the_old_site_and_a_good_one_replaces_it() {
+        let dir = std::env::temp_dir().join(format!("bouncebook-output-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let target = dir.join("public");
+        std::fs::create_dir_all(&target).expect("mkdir");
+        std::fs::write(target.join("old.txt"), "old").expect("write");
+        {
+            let out = Output::begin(&target, HtmlOptions::default()).expect("begin");
+            out.write_output("new.txt", b"new").expect("write");
+            // Dropped without finish: a failed build.
+        }
+        assert!(target.join("old.txt").exists());
+        assert_eq!(
+            std::fs::read_dir(&dir).expect("ls").count(),
+            1,
+            "staging removed"
+        );
+        let out = Output::begin(
+            &target,
+            HtmlOptions {
+                minify: true,
+                inject: Some("<script src=/live.js></script>".into()),
+            },
+        )
+        .expect("begin");
+        out.write_output("a/index.html", b"<html><body>\n  <p>hi</p>\n</body></html>")
+            .expect("write");
+        out.finish().expect("finish");
+        assert!(!target.join("old.txt").exists());
+        let html = std::fs::read_to_string(target.join("a/index.html")).expect("read");
+        assert!(
+            html.ends_with("<p>hi<script src=/live.js></script>"),
+            "{html}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,470 @@
+//! The search index: built here, searched in the browser by `themes/default/js/search.js`, offline.
+//!
+//! The tokenizer keeps what readers paste whole: status codes (`5.7.1`), reply-and-status pairs (`550-5.7.26`,
+//! also indexed as `550` and `5.7.26`), protocol words (`RCPT`, `DATA`) and dotted identifiers
+//! (`RESOLVER.ADR.RecipNotFound`, also as its parts). Scores are BM25 with field weights, computed here and
+//! stored as one byte per posting; the browser only adds them up, weighted by how rare each term is and by how
+//! many of the query's terms a page has, so a whole pasted error line ranks the page that shares most of it
+//! first.
+//!
+//! Files (in `search/`), so a query loads only what it needs:
+//! - `index.json`: the manifest: document count, the first term of each term chunk, the first document of each
+//!   document bucket, and whether the index is small enough to load whole.
+//! - `t-<hash>.bin`: term chunks, terms in sorted order, each with its postings (binary, see [`encode_chunk`]).
+//! - `d-<hash>.json`: document buckets: `[url, title, summary, text]` per document, for results and snippets.
+//!
+//! The ranking is mirrored in Rust ([`Index::search`]) for tests and for the build report; the two must change
+//! together (a test runs the JavaScript against the Rust results when node is installed).
+
+use crate::output::content_hash;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// Words too common to help; protocol words (`from`, `to` in `MAIL FROM`/`RCPT TO`...) are deliberately kept
+/// where they carry meaning. The JavaScript has the same list.
+pub const STOP_WORDS: [&str; 40] = [
+    "a", "about", "after", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "do",
+    "for", "has", "have", "if", "in", "into", "is", "it", "its", "of", "on", "or", "so", "that",
+    "the", "their", "then", "there", "these", "this", "to", "was", "we", "which", "with", "you",
+];
+
+/// Characters that join the parts of one token when they stand between letters or digits.
+fn is_joiner(c: char) -> bool {
+    matches!(c, '.' | '-' | '_')
+}
+
+/// `d.d.d` with one class digit and one to three digits after each dot.
+fn is_status_code(s: &str) -> bool {
+    let mut parts = s.split('.');
+    let (Some(a), Some(b), Some(c), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    let digits = |p: &str, max: usize| {
+        !p.is_empty() && p.len() <= max && p.bytes().all(|b| b.is_ascii_digit())
+    };
+    digits(a, 1) && digits(b, 3) && digits(c, 3)
+}
+
+fn keep(token: &str) -> bool {
+    token.chars().count() >= 2 && !STOP_WORDS.contains(&token)
+}
+
+/// Splits text into search terms, lowercased. A word is a run of letters and digits, possibly joined by `.`,
+/// `-` or `_`; a joined word is emitted whole and as its parts (a status code is never split).
+pub fn tokenize(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for word in words(text) {
+        let word = word.to_lowercase();
+        if !word.contains(is_joiner) {
+            if keep(&word) {
+                out.push(word);
+            }
+            continue;
+        }
+        let mut emitted: Vec<String> = Vec::new();
+        let mut emit = |t: &str| {
+            if keep(t) && !emitted.iter().any(|e| e == t) {
+                emitted.push(t.to_string());
+            }
+        };
+        emit(&word);
+        for part in word.split(['-', '_']) {
+            if part.contains('.') && !is_status_code(part) {
+                emit(part);
+                for piece in part.split('.') {
+                    emit(piece);
+                }
+            } else {
+                emit(part);
+            }
+        }
+        out.extend(emitted);
+    }
+    out
+}
+
+/// The words of `text`: runs of letters and digits joined by single joiners (`[\p{L}\p{N}]+([._-][\p{L}\p{N}]+)*`).
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let start = rest.find(char::is_alphanumeric)?;
+        let s = &rest[start..];
+        let mut end = 0;
+        let mut chars = s.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if c.is_alphanumeric() {
+                end = i + c.len_utf8();
+            } else if is_joiner(c) && chars.peek().is_some_and(|(_, n)| n.is_alphanumeric()) {
+                continue;
+            } else {
+                break;
+            }
+        }
+        let word = &s[..end];
+        rest = &s[end..];
+        Some(word)
+    })
+}
+
+/// A page to index.
+#[derive(Clone, Debug, Default)]
+pub struct Document {
+    /// URL relative to the site root.
+    pub url: String,
+    /// Title.
+    pub title: String,
+    /// Summary (shown when no better snippet is found).
+    pub summary: String,
+    /// Codes the page is about (weighted highest).
+    pub codes: Vec<String>,
+    /// Tags and other keywords.
+    pub keywords: Vec<String>,
+    /// The body as plain text.
+    pub text: String,
+    /// How much this kind of page counts (articles 1, others less).
+    pub boost: f64,
+}
+
+/// BM25 parameters.
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+/// The highest term-frequency part of a BM25 score (`k1 + 1`), which maps to 255.
+const MAX_TF: f64 = K1 + 1.0;
+/// Field weights.
+const W_CODE: f64 = 6.0;
+const W_TITLE: f64 = 5.0;
+const W_KEYWORD: f64 = 3.0;
+const W_SUMMARY: f64 = 2.0;
+/// Stored text per document, for snippets.
+const TEXT_CAP: usize = 6000;
+/// Target sizes of one term chunk and one document bucket.
+const CHUNK_BYTES: usize = 48 * 1024;
+const BUCKET_BYTES: usize = 32 * 1024;
+/// Indexes up to this size are loaded whole when the search module loads (the checker widget requires that
+/// nothing is fetched after it has loaded).
+const PRELOAD_BYTES: usize = 512 * 1024;
+
+/// The manifest, `search/index.json`.
+#[derive(Debug, Serialize)]
+struct Manifest<'a> {
+    v: u32,
+    /// Number of documents.
+    n: usize,
+    /// Load every file at once.
+    preload: bool,
+    /// `[first term, file]` per term chunk.
+    chunks: Vec<(&'a str, String)>,
+    /// `[first document id, file]` per document bucket.
+    docs: Vec<(usize, String)>,
+}
+
+/// A built index: its files and the data to search it from Rust.
+#[derive(Debug)]
+pub struct Index {
+    /// Files to write under the output folder: (path, bytes).
+    pub files: Vec<(String, Vec<u8>)>,
+    /// term → postings (document id, score byte), ids ascending.
+    postings: BTreeMap<String, Vec<(u32, u8)>>,
+    /// Number of documents.
+    n: usize,
+    /// For each term chunk: its first term and size in bytes.
+    chunks: Vec<(String, usize)>,
+    /// For each document bucket: its first id and size.
+    buckets: Vec<(usize, usize)>,
+    /// Size of the manifest.
+    manifest_bytes: usize,
+}
+
+/// One document's term frequencies, field-weighted, and its length.
+fn weigh(doc: &Document) -> (HashMap<String, f64>, usize) {
+    let mut tf: HashMap<String, f64> = HashMap::new();
+    let body = tokenize(&doc.text);
+    let len = body.len();
+    for t in body {
+        *tf.entry(t).or_default() += 1.0;
+    }
+    let mut field = |text: &str, w: f64| {
+        for t in tokenize(text) {
+            *tf.entry(t).or_default() += w;
+        }
+    };
+    for c in &doc.codes {
+        field(c, W_CODE);
+    }
+    field(&doc.title, W_TITLE);
+    for k in &doc.keywords {
+        field(k, W_KEYWORD);
+    }
+    field(&doc.summary, W_SUMMARY);
+    (tf, len)
+}
+
+/// Appends `v` as a LEB128 varint.
+fn varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// A term chunk: for each term, `varint(term length) term-bytes varint(posting count) varint(postings length)`
+/// then the postings, each `varint(id delta) score-byte`.
+pub fn encode_chunk<'a>(terms: impl Iterator<Item = (&'a String, &'a Vec<(u32, u8)>)>) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut block = Vec::new();
+    for (term, postings) in terms {
+        varint(&mut out, term.len() as u64);
+        out.extend_from_slice(term.as_bytes());
+        varint(&mut out, postings.len() as u64);
+        block.clear();
+        let mut last = 0;
+        for &(id, score) in postings {
+            varint(&mut block, u64::from(id - last));
+            block.push(score);
+            last = id;
+        }
+        varint(&mut out, block.len() as u64);
+        out.extend_from_slice(&block);
+    }
+    out
+}
+
+/// Collapses whitespace and cuts `text` to at most `cap` bytes at a character boundary.
+fn squeeze(text: &str, cap: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(cap));
+    for word in text.split_whitespace() {
+        if out.len() + word.len() + 1 > cap {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Builds the index of `docs` (their order is their id).
+pub fn build(docs: &[Document]) -> Index {
+    use rayon::prelude::*;
+    let weighed: Vec<(HashMap<String, f64>, usize)> = docs.par_iter().map(weigh).collect();
+    let avg =
+        (weighed.iter().map(|(_, l)| *l).sum::<usize>() as f64 / docs.len().max(1) as f64).max(1.0);
+    let mut postings: BTreeMap<String, Vec<(u32, u8)>> = BTreeMap::new();
+    for (id, ((tf, len), doc)) in weighed.into_iter().zip(docs).enumerate() {
+        let norm = K1 * (1.0 - B + B * len as f64 / avg);
+        for (term, f) in tf {
+            let score = f * (K1 + 1.0) / (f + norm) * doc.boost;
+            let byte = (score / MAX_TF * 255.0).round().clamp(1.0, 255.0) as u8;
+            postings.entry(term).or_default().push((id as u32, byte));
+        }
+    }
+    // Entries were pushed in id order per term, so postings are sorted.
+
+    let mut files = Vec::new();
+    let mut chunks = Vec::new();
+    let mut manifest_chunks = Vec::new();
+    let all: Vec<(&String, &Vec<(u32, u8)>)> = postings.iter().collect();
+    let mut start = 0;
+    while start < all.len() {
+        let mut end = start;
+        let mut size = 0;
+        while end < all.len() && (size < CHUNK_BYTES || end == start) {
+            size += all[end].0.len() + all[end].1.len() * 2 + 6;
+            end += 1;
+        }
+        let bytes = encode_chunk(all[start..end].iter().copied());
+        let name = format!("t-{}.bin", content_hash(&bytes));
+        chunks.push((all[start].0.clone(), bytes.len()));
+        manifest_chunks.push((all[start].0.as_str(), name.clone()));
+        files.push((format!("search/{name}"), bytes));
+        start = end;
+    }
+
+    let mut buckets = Vec::new();
+    let mut manifest_docs = Vec::new();
+    let mut start = 0;
+    while start < docs.len() {
+        let mut rows = Vec::new();
+        let mut size = 0;
+        let mut end = start;
+        while end < docs.len() && (size < BUCKET_BYTES || end == start) {
+            let d = &docs[end];
+            let row = (&d.url, &d.title, &d.summary, squeeze(&d.text, TEXT_CAP));
+            size += row.0.len() + row.1.len() + row.2.len() + row.3.len() + 16;
+            rows.push(row);
+            end += 1;
+        }
+        let bytes = serde_json::to_vec(&rows).unwrap_or_default();
+        let name = format!("d-{}.json", content_hash(&bytes));
+        buckets.push((start, bytes.len()));
+        manifest_docs.push((start, name.clone()));
+        files.push((format!("search/{name}"), bytes));
+        start = end;
+    }
+
+    let total: usize = files.iter().map(|(_, b)| b.len()).sum();
+    let manifest = Manifest {
+        v: 1,
+        n: docs.len(),
+        preload: total <= PRELOAD_BYTES,
+        chunks: manifest_chunks,
+        docs: manifest_docs,
+    };
+    let manifest = serde_json::to_vec(&manifest).unwrap_or_default();
+    let manifest_bytes = manifest.len();
+    files.push(("search/index.json".to_string(), manifest));
+    Index {
+        files,
+        postings,
+        n: docs.len(),
+        chunks,
+        buckets,
+        manifest_bytes,
+    }
+}
+
+/// What one query costs the browser.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QueryCost {
+    /// Bytes fetched: the manifest, the term chunks the query's terms are in, and the buckets of the top results.
+    pub bytes: usize,
+    /// Files fetched.
+    pub files: usize,
+}
+
+impl Index {
+    /// Total bytes of every index file.
+    pub fn bytes(&self) -> usize {
+        self.files.iter().map(|(_, b)| b.len()).sum()
+    }
+
+    /// Whether the browser loads the whole index at once.
+    pub fn preload(&self) -> bool {
+        self.bytes() <= PRELOAD_BYTES
+    }
+
+    /// Ranks documents for `query`, best first, as the browser does: `(document id, score)`.
+    pub fn search(&self, query: &str, limit: usize) -> Vec<(usize, f64)> {
+        let mut terms = tokenize(query);
+        let mut seen = std::collections::HashSet::new();
+        terms.retain(|t| seen.insert(t.clone()));
+        if terms.is_empty() {
+            return Vec::new();
+        }
+        let n = self.n as f64;
+        let mut score = vec![0.0f64; self.n];
+        let mut matched = vec![0u32; self.n];
+        let last = terms.len() - 1;
+        for (i, term) in terms.iter().enumerate() {
+            if let Some(p) = self.postings.get(term) {
+                let df = p.len() as f64;
+                let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+                for &(d, q) in p {
+                    score[d as usize] += idf * f64::from(q);
+                    matched[d as usize] += 1;
+                }
+            }
+            // The last word may be unfinished (search as you type): count words it begins, at half weight,
+            // for documents without the word itself.
+            if i == last && term.chars().count() >= 3 {
+                let has: std::collections::HashSet<u32> = self
+                    .postings
+                    .get(term)
+                    .map(|p| p.iter().map(|&(d, _)| d).collect())
+                    .unwrap_or_default();
+                let mut best: HashMap<u32, f64> = HashMap::new();
+                for (other, p) in self
+                    .postings
+                    .range(term.clone()..)
+                    .skip_while(|(t, _)| *t == term)
+                    .take(PREFIX_TERMS)
+                {
+                    if !other.starts_with(term.as_str()) {
+                        break;
+                    }
+                    let df = p.len() as f64;
+                    let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+                    for &(d, q) in p {
+                        if !has.contains(&d) {
+                            let s = 0.5 * idf * f64::from(q);
+                            let e = best.entry(d).or_insert(0.0);
+                            if s > *e {
+                                *e = s;
+                            }
+                        }
+                    }
+                }
+                let mut best: Vec<(u32, f64)> = best.into_iter().collect();
+                best.sort_by_key(|&(d, _)| d);
+                for (d, s) in best {
+                    score[d as usize] += s;
+                    matched[d as usize] += 1;
+                }
+            }
+        }
+        let total = terms.len() as f64;
+        let mut ranked: Vec<(usize, f64)> = score
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| **s > 0.0)
+            .map(|(d, s)| (d, s * (1.0 + f64::from(matched[d])) / (1.0 + total)))
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(limit);
+        ranked
+    }
+
+    /// What the browser loads to answer `query` with `limit` results.
+    pub fn cost(&self, query: &str, limit: usize) -> QueryCost {
+        let mut chunk_ids = std::collections::BTreeSet::new();
+        let terms = tokenize(query);
+        for (i, term) in terms.iter().enumerate() {
+            let first = self.chunk_of(term);
+            chunk_ids.insert(first);
+            if i + 1 == terms.len() {
+                // Prefix matches may continue into the next chunk.
+                if let Some((next, _)) = self.chunks.get(first + 1)
+                    && next.starts_with(term.as_str())
+                {
+                    chunk_ids.insert(first + 1);
+                }
+            }
+        }
+        let mut bucket_ids = std::collections::BTreeSet::new();
+        for (d, _) in self.search(query, limit) {
+            bucket_ids.insert(
+                self.buckets
+                    .partition_point(|(start, _)| *start <= d)
+                    .saturating_sub(1),
+            );
+        }
+        if self.preload() {
+            return QueryCost {
+                bytes: self.bytes(),
+                files: self.files.len(),
+            };
+        }
+        QueryCost {
+            bytes: self.manifest_bytes
+                + chunk_ids.iter().map(|&i| self.chunks[i].1).sum::<usize>()
+                + bucket_ids.iter().map(|&i| self.buckets[i].1).sum::<usize>(),
+            files: 1 + chunk_ids.len() + bucket_ids.len(),
+        }
+    }
+
+    fn chunk_of(&self, term: &str) -> usize {
+        self.chunks
+            .partition_point(|(first, _)| first.as_str() <= term)
+            .saturating_sub(1)
+    }
+}
+
+/// How many dictionary terms a prefix may expand to. The JavaScript uses the same number.
+const PREFIX_TERMS: usize = 50;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,130 @@
+use super::*;
+
+#[test]
+fn codes_and_protocol_words_stay_whole() {
+    assert_eq!(
+        tokenize("Error 5.7.1 at RCPT, then DATA."),
+        ["error", "5.7.1", "rcpt", "data"]
+    );
+    assert_eq!(
+        tokenize("550-5.7.26 Unauthenticated"),
+        ["550-5.7.26", "550", "5.7.26", "unauthenticated"]
+    );
+    assert_eq!(tokenize("421 4.7.0."), ["421", "4.7.0"]);
+    assert_eq!(
+        tokenize("RESOLVER.ADR.RecipNotFound;"),
+        [
+            "resolver.adr.recipnotfound",
+            "resolver",
+            "adr",
+            "recipnotfound"
+        ]
+    );
+    assert_eq!(
+        tokenize("e-mail example.com"),
+        ["e-mail", "mail", "example.com", "example", "com"]
+    );
+    assert_eq!(tokenize("the a of -- ... x"), Vec::<String>::new());
+    assert_eq!(tokenize("192.0.2.10"), ["192.0.2.10", "192", "10"]);
+}
+
+fn doc(url: &str, title: &str, codes: &[&str], text: &str) -> Document {
+    Document {
+        url: url.into(),
+        title: title.into(),
+        summary: String::new(),
+        codes: codes.iter().map(|c| c.to_string()).collect(),
+        keywords: Vec::new(),
+        text: text.into(),
+        boost: 1.0,
+    }
+}
+
+fn sample() -> Vec<Document> {
+    vec![
+        doc(
+            "a/",
+            "Mailbox full",
+            &["552", "5.2.2"],
+            "The mailbox is over quota. 552 5.2.2 Mailbox full.",
+        ),
+        doc(
+            "b/",
+            "SPF failures",
+            &["550", "5.7.26", "5.7.23"],
+            "550-5.7.26 The MAIL FROM domain has an SPF record with a hard fail policy.",
+        ),
+        doc(
+            "c/",
+            "DMARC failures",
+            &["550", "5.7.26"],
+            "Unauthenticated email from this domain is not accepted due to DMARC policy.",
+        ),
+        doc(
+            "d/",
+            "Relay denied",
+            &["554", "5.7.1"],
+            "554 5.7.1 Relay access denied at RCPT.",
+        ),
+    ]
+}
+
+#[test]
+fn a_pasted_line_finds_its_article_first() {
+    let index = build(&sample());
+    let top = index.search(
+        "550-5.7.26 The MAIL FROM domain [example.com] has an SPF record with a hard fail policy (-all)",
+        3,
+    );
+    assert_eq!(top[0].0, 1, "{top:?}");
+    let top = index.search(
+        "550 5.7.26 Unauthenticated email from this domain is not accepted due to DMARC policy",
+        3,
+    );
+    assert_eq!(top[0].0, 2, "{top:?}");
+    assert_eq!(index.search("5.7.1", 3)[0].0, 3);
+    assert_eq!(
+        index.search("mailb", 3)[0].0,
+        0,
+        "the last word is a prefix"
+    );
+    assert!(index.search("the of", 3).is_empty());
+}
+
+#[test]
+fn files_and_costs() {
+    let index = build(&sample());
+    let names: Vec<&str> = index.files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(names[0].starts_with("search/t-") && names[0].ends_with(".bin"));
+    assert!(names[1].starts_with("search/d-") && names[1].ends_with(".json"));
+    assert_eq!(names[2], "search/index.json");
+    assert!(index.preload());
+    let cost = index.cost("5.7.1", 10);
+    assert_eq!(cost.bytes, index.bytes());
+}
+
+#[test]
+fn chunks_split_large_indexes() {
+    // Many distinct terms force several chunks and buckets; every term stays findable, and a query loads only
+    // the manifest, one chunk and one bucket.
+    let docs: Vec<Document> = (0..4000)
+        .map(|i| {
+            doc(
+                &format!("p{i}/"),
+                &format!("page{i}"),
+                &[],
+                &format!("word{i} common other{} {}", i * 7, "filler ".repeat(30)),
+            )
+        })
+        .collect();
+    let index = build(&docs);
+    assert!(index.chunks.len() > 2, "{}", index.chunks.len());
+    assert!(index.buckets.len() > 2, "{}", index.buckets.len());
+    assert!(!index.preload());
+    assert_eq!(index.search("word123", 1)[0].0, 123);
+    assert_eq!(index.search("page3999", 1)[0].0, 3999);
+    let cost = index.cost("word123", 1);
+    assert_eq!(cost.files, 3, "manifest, one chunk, one bucket");
+    assert!(cost.bytes < index.bytes() / 2);
+}

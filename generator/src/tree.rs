@@ -1,0 +1,584 @@
+//! Decision trees: `content/trees/*.toml`. Nodes ask a question (or ask the reader to check something) and
+//! offer options; each option leads to another node or to an outcome, a short fix with an article.
+//!
+//! [`DecisionTree::parse`] reads and validates one file: unknown targets, an option with both or neither of
+//! `goto`/`outcome`, duplicate ids, steps nothing reaches and cycles are all reported with `file:line:col`.
+//! Whether the outcomes' articles exist is checked by the library, which knows every article.
+
+use crate::config::toml_error;
+use crate::error::{ContentError, suggestion};
+use crate::markdown;
+use crate::slug;
+use serde::Deserialize;
+use std::collections::HashMap;
+use toml::Spanned;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TreeFile {
+    title: Spanned<String>,
+    summary: Spanned<String>,
+    start: Spanned<String>,
+    #[serde(default)]
+    node: Vec<NodeFile>,
+    #[serde(default)]
+    outcome: Vec<OutcomeFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NodeFile {
+    id: Spanned<String>,
+    question: Option<Spanned<String>>,
+    check: Option<Spanned<String>>,
+    help: Option<Spanned<String>>,
+    #[serde(default)]
+    option: Vec<OptionFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OptionFile {
+    label: Spanned<String>,
+    goto: Option<Spanned<String>>,
+    outcome: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutcomeFile {
+    id: Spanned<String>,
+    title: Spanned<String>,
+    fix: Spanned<String>,
+    article: Spanned<String>,
+}
+
+/// A place in the tree file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pos {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub col: usize,
+}
+
+/// An option of a question: where it leads.
+#[derive(Clone, Debug)]
+pub struct Choice {
+    /// What the reader clicks.
+    pub label: String,
+    /// Index of the next step in [`DecisionTree::steps`].
+    pub next: usize,
+}
+
+/// What a step is.
+#[derive(Clone, Debug)]
+pub enum StepKind {
+    /// A question (or a check) with options.
+    Question {
+        /// The question or instruction.
+        text: String,
+        /// True when written as `check` (something to look at) rather than `question`.
+        is_check: bool,
+        /// Markdown source of the help text.
+        help: Option<String>,
+        /// Where each option leads.
+        choices: Vec<Choice>,
+    },
+    /// An outcome: the fix and its article.
+    Outcome {
+        /// Title.
+        title: String,
+        /// Markdown source of the fix.
+        fix: String,
+        /// The article's slug.
+        article: String,
+        /// Where the article was named.
+        article_pos: Pos,
+    },
+}
+
+/// A node or an outcome.
+#[derive(Clone, Debug)]
+pub struct Step {
+    /// Its id, unique in the tree.
+    pub id: String,
+    /// Question or outcome.
+    pub kind: StepKind,
+    /// Where its id is.
+    pub pos: Pos,
+    /// Where its markdown field (`help` or `fix`) starts, for link errors.
+    pub text_pos: Pos,
+}
+
+/// A parsed, valid decision tree.
+#[derive(Clone, Debug)]
+pub struct DecisionTree {
+    /// `content/trees/cant-send.toml`.
+    pub source: String,
+    /// The path for messages.
+    pub display: String,
+    /// `cant-send`.
+    pub slug: String,
+    /// `trees/cant-send/`.
+    pub url: String,
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+    /// Index of the first step.
+    pub start: usize,
+    /// Nodes, then outcomes, in file order.
+    pub steps: Vec<Step>,
+}
+
+impl DecisionTree {
+    /// Parses and validates a tree file. Returns the tree only when it has no structural problem.
+    pub fn parse(
+        source: &str,
+        display: &str,
+        text: &str,
+    ) -> (Option<DecisionTree>, Vec<ContentError>) {
+        let mut errors = Vec::new();
+        let slug = source
+            .strip_prefix("content/trees/")
+            .unwrap_or(source)
+            .trim_end_matches(".toml")
+            .to_string();
+        if !slug::is_valid(&slug) {
+            errors.push(ContentError::file(
+                display,
+                slug::invalid_message("the file name (the tree's URL)", &slug),
+            ));
+        }
+        let file: TreeFile = match toml::from_str(text) {
+            Ok(f) => f,
+            Err(e) => {
+                let mut err = toml_error(display, text, &e);
+                if e.message().starts_with("missing field") && err.line == 1 {
+                    (err.line, err.col) = (1, 1);
+                }
+                errors.push(err);
+                return (None, errors);
+            }
+        };
+        let pos = |s: std::ops::Range<usize>| {
+            let (line, col) = crate::error::line_col(text, s.start);
+            Pos { line, col }
+        };
+        let err = |p: Pos, m: String| ContentError {
+            path: display.to_string(),
+            line: p.line,
+            col: p.col,
+            message: m,
+        };
+
+        // Ids: nodes first, then outcomes.
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        let node_count = file.node.len();
+        let ids = file
+            .node
+            .iter()
+            .map(|n| &n.id)
+            .chain(file.outcome.iter().map(|o| &o.id));
+        for (i, id) in ids.enumerate() {
+            let name = id.get_ref().as_str();
+            if !slug::is_valid(name) {
+                errors.push(err(pos(id.span()), slug::invalid_message("id", name)));
+            }
+            if let Some(&first) = index.get(name) {
+                let first_pos = if first < node_count {
+                    pos(file.node[first].id.span())
+                } else {
+                    pos(file.outcome[first - node_count].id.span())
+                };
+                errors.push(err(
+                    pos(id.span()),
+                    format!(
+                        "duplicate id `{name}` (first used on line {}): node and outcome ids must be unique in a tree",
+                        first_pos.line
+                    ),
+                ));
+            } else {
+                index.insert(name, i);
+            }
+        }
+        let is_node = |i: usize| i < node_count;
+        let names: Vec<&str> = index.keys().copied().collect();
+
+        let mut steps = Vec::with_capacity(index.len());
+        for node in &file.node {
+            let (text_field, is_check) = match (&node.question, &node.check) {
+                (Some(q), None) => (q.get_ref().clone(), false),
+                (None, Some(c)) => (c.get_ref().clone(), true),
+                (Some(_), Some(c)) => {
+                    errors.push(err(
+                        pos(c.span()),
+                        format!(
+                            "node `{}` has both `question` and `check`; keep one",
+                            node.id.get_ref()
+                        ),
+                    ));
+                    (String::new(), false)
+                }
+                (None, None) => {
+                    errors.push(err(
+                        pos(node.id.span()),
+                        format!(
+                            "node `{}` needs a `question` (or a `check`: something for the reader to look at)",
+                            node.id.get_ref()
+                        ),
+                    ));
+                    (String::new(), false)
+                }
+            };
+            if node.option.is_empty() {
+                errors.push(err(
+                    pos(node.id.span()),
+                    format!(
+                        "node `{}` has no options: add `[[node.option]]` entries with a `label` and a `goto` or \
+                         `outcome`",
+                        node.id.get_ref()
+                    ),
+                ));
+            }
+            let mut choices = Vec::new();
+            for opt in &node.option {
+                let target = match (&opt.goto, &opt.outcome) {
+                    (Some(_), Some(o)) => {
+                        errors.push(err(
+                            pos(o.span()),
+                            format!(
+                                "option \"{}\" has both `goto` and `outcome`: an option leads to one place",
+                                opt.label.get_ref()
+                            ),
+                        ));
+                        None
+                    }
+                    (None, None) => {
+                        errors.push(err(
+                            pos(opt.label.span()),
+                            format!(
+                                "option \"{}\" leads nowhere: add `goto = \"<node id>\"` or `outcome = \"<outcome id>\"`",
+                                opt.label.get_ref()
+                            ),
+                        ));
+                        None
+                    }
+                    (Some(g), None) => Some((g, true)),
+                    (None, Some(o)) => Some((o, false)),
+                };
+                let Some((target, wants_node)) = target else {
+                    continue;
+                };
+                let name = target.get_ref().as_str();
+                let (kind, other_key) = if wants_node {
+                    ("node", "outcome")
+                } else {
+                    ("outcome", "goto")
+                };
+                match index.get(name) {
+                    Some(&i) if is_node(i) == wants_node => choices.push(Choice {
+                        label: opt.label.get_ref().clone(),
+                        next: i,
+                    }),
+                    Some(_) => errors.push(err(
+                        pos(target.span()),
+                        format!(
+                            "`{name}` is {} {}, not {} {kind}: write `{other_key} = \"{name}\"`",
+                            if wants_node { "an" } else { "a" },
+                            if wants_node { "outcome" } else { "node" },
+                            if wants_node { "a" } else { "an" },
+                        ),
+                    )),
+                    None => errors.push(err(
+                        pos(target.span()),
+                        format!(
+                            "unknown {kind} `{name}`{}",
+                            suggestion(name, names.iter().copied())
+                        ),
+                    )),
+                }
+            }
+            steps.push(Step {
+                id: node.id.get_ref().clone(),
+                kind: StepKind::Question {
+                    text: text_field,
+                    is_check,
+                    help: node.help.as_ref().map(|h| h.get_ref().clone()),
+                    choices,
+                },
+                pos: pos(node.id.span()),
+                text_pos: node
+                    .help
+                    .as_ref()
+                    .map_or_else(|| pos(node.id.span()), |h| pos(h.span())),
+            });
+        }
+        for out in &file.outcome {
+            let written = out.article.get_ref();
+            let article = match written
+                .strip_prefix("@/articles/")
+                .and_then(|s| s.strip_suffix(".md"))
+            {
+                Some(a) => a.to_string(),
+                None => {
+                    errors.push(err(
+                        pos(out.article.span()),
+                        format!(
+                            "`article` must name an article by its source path, \"@/articles/<slug>.md\", not \
+                             {written:?}"
+                        ),
+                    ));
+                    String::new()
+                }
+            };
+            steps.push(Step {
+                id: out.id.get_ref().clone(),
+                kind: StepKind::Outcome {
+                    title: out.title.get_ref().clone(),
+                    fix: out.fix.get_ref().clone(),
+                    article,
+                    article_pos: pos(out.article.span()),
+                },
+                pos: pos(out.id.span()),
+                text_pos: pos(out.fix.span()),
+            });
+        }
+
+        let start = match index.get(file.start.get_ref().as_str()) {
+            Some(&i) if is_node(i) => Some(i),
+            Some(_) => {
+                errors.push(err(
+                    pos(file.start.span()),
+                    format!(
+                        "`start` must be a node, but `{}` is an outcome",
+                        file.start.get_ref()
+                    ),
+                ));
+                None
+            }
+            None => {
+                errors.push(err(
+                    pos(file.start.span()),
+                    format!(
+                        "`start` names unknown node `{}`{}",
+                        file.start.get_ref(),
+                        suggestion(file.start.get_ref(), names.iter().copied())
+                    ),
+                ));
+                None
+            }
+        };
+
+        // Reachability and cycles only mean something once every option resolved.
+        if let Some(start) = start
+            && errors.is_empty()
+        {
+            let tree = DecisionTree {
+                source: source.to_string(),
+                display: display.to_string(),
+                url: format!("trees/{slug}/"),
+                slug,
+                title: file.title.get_ref().trim().to_string(),
+                summary: file.summary.get_ref().trim().to_string(),
+                start,
+                steps,
+            };
+            errors.extend(tree.cycles(&file, text));
+            let reached = tree.reachable();
+            for (i, step) in tree.steps.iter().enumerate() {
+                if !reached[i] {
+                    let kind = if is_node(i) { "node" } else { "outcome" };
+                    errors.push(err(
+                        step.pos,
+                        format!(
+                            "{kind} `{}` is never reached from the start (`{}`): lead an option to it, or remove it",
+                            step.id, tree.steps[tree.start].id
+                        ),
+                    ));
+                }
+            }
+            if errors.is_empty() {
+                return (Some(tree), errors);
+            }
+        }
+        (None, errors)
+    }
+
+    /// Which steps can be reached from the start.
+    fn reachable(&self) -> Vec<bool> {
+        let mut seen = vec![false; self.steps.len()];
+        let mut stack = vec![self.start];
+        while let Some(i) = stack.pop() {
+            if std::mem::replace(&mut seen[i], true) {
+                continue;
+            }
+            stack.extend(self.next_steps(i));
+        }
+        seen
+    }
+
+    /// The steps a step's options lead to.
+    pub fn next_steps(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        let choices: &[Choice] = match &self.steps[i].kind {
+            StepKind::Question { choices, .. } => choices,
+            StepKind::Outcome { .. } => &[],
+        };
+        choices.iter().map(|c| c.next)
+    }
+
+    /// One error per option that closes a loop, at that option's target.
+    fn cycles(&self, file: &TreeFile, text: &str) -> Vec<ContentError> {
+        // Iterative depth-first search with colours; an edge to a node still on the stack closes a cycle.
+        #[derive(Clone, Copy, PartialEq)]
+        enum Colour {
+            White,
+            Grey,
+            Black,
+        }
+        let mut colour = vec![Colour::White; self.steps.len()];
+        let mut errors = Vec::new();
+        let mut path: Vec<usize> = Vec::new();
+        let mut stack: Vec<(usize, usize)> = vec![(self.start, 0)];
+        colour[self.start] = Colour::Grey;
+        path.push(self.start);
+        while let Some(top) = stack.last_mut() {
+            let (node, choice_index) = *top;
+            let choices: &[Choice] = match &self.steps[node].kind {
+                StepKind::Question { choices, .. } => choices,
+                StepKind::Outcome { .. } => &[],
+            };
+            if choice_index < choices.len() {
+                top.1 += 1;
+                let next = choices[choice_index].next;
+                match colour[next] {
+                    Colour::White => {
+                        colour[next] = Colour::Grey;
+                        path.push(next);
+                        stack.push((next, 0));
+                    }
+                    Colour::Grey => {
+                        let from = path.iter().position(|&p| p == next).unwrap_or(0);
+                        let mut names: Vec<&str> = path[from..]
+                            .iter()
+                            .map(|&p| self.steps[p].id.as_str())
+                            .collect();
+                        names.push(&self.steps[next].id);
+                        // The option's `goto` in the file (nodes are in file order, and so are options,
+                        // but choices skip broken options; there are none when this runs).
+                        let span = file.node[node]
+                            .option
+                            .get(choice_index)
+                            .and_then(|o| o.goto.as_ref())
+                            .map_or(0, |g| g.span().start);
+                        errors.push(ContentError::at(
+                            &self.display,
+                            text,
+                            span,
+                            format!(
+                                "this option leads back to `{}`, making a loop ({}): a tree must always move on \
+                                 toward an outcome",
+                                self.steps[next].id,
+                                names.join(" → ")
+                            ),
+                        ));
+                    }
+                    Colour::Black => {}
+                }
+            } else {
+                colour[node] = Colour::Black;
+                path.pop();
+                stack.pop();
+            }
+        }
+        errors
+    }
+
+    /// For each step, the steps whose options lead to it.
+    pub fn parents(&self) -> Vec<Vec<usize>> {
+        let mut parents = vec![Vec::new(); self.steps.len()];
+        for i in 0..self.steps.len() {
+            for next in self.next_steps(i) {
+                if !parents[next].contains(&i) {
+                    parents[next].push(i);
+                }
+            }
+        }
+        parents
+    }
+
+    /// For each step, how many steps it takes from the start along the shortest way (the start is 0).
+    pub fn depths(&self) -> Vec<usize> {
+        let mut depth = vec![usize::MAX; self.steps.len()];
+        let mut queue = std::collections::VecDeque::from([self.start]);
+        depth[self.start] = 0;
+        while let Some(i) = queue.pop_front() {
+            for next in self.next_steps(i) {
+                if depth[next] == usize::MAX {
+                    depth[next] = depth[i] + 1;
+                    queue.push_back(next);
+                }
+            }
+        }
+        depth
+    }
+
+    /// The steps in an order where every option leads further down (reverse post-order of a depth-first walk
+    /// from the start), so a flowchart drawn in this order has every arrow pointing down.
+    pub fn topological_order(&self) -> Vec<usize> {
+        let mut seen = vec![false; self.steps.len()];
+        let mut post = Vec::with_capacity(self.steps.len());
+        let mut stack: Vec<(usize, Vec<usize>)> = Vec::new();
+        seen[self.start] = true;
+        // Children are visited last-first so that, reversed, the first option's branch comes first.
+        let children = |i: usize| -> Vec<usize> { self.next_steps(i).collect() };
+        stack.push((self.start, children(self.start)));
+        while let Some((node, rest)) = stack.last_mut() {
+            match rest.pop() {
+                Some(next) if !seen[next] => {
+                    seen[next] = true;
+                    let c = children(next);
+                    stack.push((next, c));
+                }
+                Some(_) => {}
+                None => {
+                    post.push(*node);
+                    stack.pop();
+                }
+            }
+        }
+        post.reverse();
+        post
+    }
+
+    /// URL of a step, relative to the site root: the start is the tree's own page.
+    pub fn step_url(&self, i: usize) -> String {
+        if i == self.start {
+            self.url.clone()
+        } else {
+            format!("{}{}/", self.url, self.steps[i].id)
+        }
+    }
+
+    /// The relative path from a step's page to the site root.
+    pub fn step_root(&self, i: usize) -> &'static str {
+        if i == self.start {
+            "../../"
+        } else {
+            "../../../"
+        }
+    }
+
+    /// The markdown of a step (`help` or `fix`) rendered for its page, and the links in it.
+    pub fn step_markdown(&self, i: usize) -> Option<markdown::Rendered> {
+        let md = match &self.steps[i].kind {
+            StepKind::Question { help, .. } => help.as_deref()?,
+            StepKind::Outcome { fix, .. } => fix.as_str(),
+        };
+        Some(markdown::render_fragment(md, self.step_root(i)))
+    }
+}
+
+#[cfg(test)]
+mod tests;
