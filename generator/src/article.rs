@@ -235,12 +235,18 @@ impl Article {
         }
         let mut tags = Vec::new();
         for t in &fm.tags {
-            if slug::is_valid(t.get_ref()) {
+            if slug::is_valid_tag(t.get_ref()) {
                 if !tags.contains(t.get_ref()) {
                     tags.push(t.get_ref().clone());
                 }
             } else {
-                errors.push(err_at(t.span(), slug::invalid_message("tag", t.get_ref())));
+                errors.push(err_at(
+                    t.span(),
+                    format!(
+                        "{}; dots may join parts, as in `outlook.com`",
+                        slug::invalid_message("tag", t.get_ref())
+                    ),
+                ));
             }
         }
         let mut aliases = Vec::new();

@@ -83,7 +83,8 @@ pub fn did_you_mean<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str>) 
     known
         .into_iter()
         .map(|k| (edit_distance(wanted, k), k))
-        .filter(|(d, _)| *d <= limit)
+        // A cut-off name (`norelay` for `norelaying`) is a likely typo whatever the distance.
+        .filter(|(d, k)| *d <= limit || (wanted.len() >= 4 && k.starts_with(wanted)))
         .min_by_key(|(d, k)| (*d, *k))
         .map(|(_, k)| k)
 }

@@ -39,6 +39,8 @@ pub struct Library {
     pub rule_files: Vec<(String, String)>,
     article_index: HashMap<String, usize>,
     tree_index: HashMap<String, usize>,
+    /// Slugs of files that exist but could not be read: links to them are not reported again.
+    unreadable: std::collections::HashSet<String>,
 }
 
 /// One source file: path from the site root and text.
@@ -105,13 +107,20 @@ impl Library {
             .map(|f| DecisionTree::parse(&f.source, &f.display, &f.text))
             .collect();
         let mut errors = Vec::new();
+        let mut unreadable = std::collections::HashSet::new();
         let mut lib_articles = Vec::new();
-        for (a, e) in parsed_articles {
+        for ((a, e), f) in parsed_articles.into_iter().zip(&articles) {
+            if a.is_none() {
+                unreadable.insert(format!("@/{}", f.source.trim_start_matches("content/")));
+            }
             errors.extend(e);
             lib_articles.extend(a);
         }
         let mut lib_trees = Vec::new();
-        for (t, e) in parsed_trees {
+        for ((t, e), f) in parsed_trees.into_iter().zip(&trees) {
+            if t.is_none() {
+                unreadable.insert(format!("@/{}", f.source.trim_start_matches("content/")));
+            }
             errors.extend(e);
             lib_trees.extend(t);
         }
@@ -154,6 +163,7 @@ impl Library {
             rule_files,
             article_index,
             tree_index,
+            unreadable,
         };
         errors.extend(library.check_articles());
         errors.extend(library.check_trees());
@@ -161,6 +171,7 @@ impl Library {
         errors.extend(library.check_aliases());
         if let Some(start) = &settings.start_tree
             && library.tree(start).is_none()
+            && !library.is_unreadable_tree(start)
         {
             errors.push(ContentError::file(
                 &settings.display(crate::config::FILE_NAME),
@@ -193,6 +204,14 @@ impl Library {
     /// The tree a `@/trees/<slug>.toml` reference names.
     pub fn tree_ref(&self, reference: &str) -> Option<&DecisionTree> {
         self.tree(tree_slug(reference)?)
+    }
+
+    fn is_unreadable_article(&self, slug: &str) -> bool {
+        self.unreadable.contains(&format!("@/articles/{slug}.md"))
+    }
+
+    fn is_unreadable_tree(&self, slug: &str) -> bool {
+        self.unreadable.contains(&format!("@/trees/{slug}.toml"))
     }
 
     /// The tree to offer first: the configured one, else `start-here`, else the first.
@@ -238,6 +257,9 @@ impl Library {
         match target {
             Target::Article(slug) => {
                 let Some(to) = self.article(slug) else {
+                    if self.is_unreadable_article(slug) {
+                        return None;
+                    }
                     return Some(format!(
                         "there is no content/articles/{slug}.md{}",
                         suggestion(slug, self.articles.iter().map(|a| a.slug.as_str()))
@@ -247,6 +269,9 @@ impl Library {
             }
             Target::Tree(slug) => {
                 let Some(tree) = self.tree(slug) else {
+                    if self.is_unreadable_tree(slug) {
+                        return None;
+                    }
                     return Some(format!(
                         "there is no content/trees/{slug}.toml{}",
                         suggestion(slug, self.trees.iter().map(|t| t.slug.as_str()))
@@ -281,6 +306,7 @@ impl Library {
                 } = &step.kind
                     && !article.is_empty()
                     && self.article(article).is_none()
+                    && !self.is_unreadable_article(article)
                 {
                     errors.push(at(
                         *article_pos,
@@ -299,10 +325,12 @@ impl Library {
                         let problem = match &link.target {
                             Target::SamePage => None,
                             Target::Article(slug) => match self.article(slug) {
+                                None if self.is_unreadable_article(slug) => None,
                                 None => Some(format!("there is no content/articles/{slug}.md")),
                                 Some(a) => anchor_problem(link.anchor.as_deref(), a),
                             },
                             Target::Tree(slug) => match self.tree(slug) {
+                                None if self.is_unreadable_tree(slug) => None,
                                 None => Some(format!("there is no content/trees/{slug}.toml")),
                                 Some(_) => None,
                             },
@@ -333,6 +361,7 @@ impl Library {
                          loc: ContentError| {
             if let Some(r) = article
                 && self.article_ref(r).is_none()
+                && !self.unreadable.contains(r)
             {
                 errors.push(ContentError {
                     message: format!("{what} names a missing article `{r}`{}", self.ref_hint(r)),
@@ -341,6 +370,7 @@ impl Library {
             }
             if let Some(r) = tree
                 && self.tree_ref(r).is_none()
+                && !self.unreadable.contains(r)
             {
                 errors.push(ContentError {
                     message: format!("{what} names a missing tree `{r}`{}", self.ref_hint(r)),
@@ -383,10 +413,15 @@ impl Library {
     }
 
     fn ref_hint(&self, reference: &str) -> String {
+        use crate::error::did_you_mean;
         if let Some(slug) = article_slug(reference) {
-            suggestion(slug, self.articles.iter().map(|a| a.slug.as_str()))
+            did_you_mean(slug, self.articles.iter().map(|a| a.slug.as_str()))
+                .map(|s| format!("; did you mean `@/articles/{s}.md`?"))
+                .unwrap_or_default()
         } else if let Some(slug) = tree_slug(reference) {
-            suggestion(slug, self.trees.iter().map(|t| t.slug.as_str()))
+            did_you_mean(slug, self.trees.iter().map(|t| t.slug.as_str()))
+                .map(|s| format!("; did you mean `@/trees/{s}.toml`?"))
+                .unwrap_or_default()
         } else {
             ": references look like \"@/articles/<slug>.md\" or \"@/trees/<slug>.toml\"".to_string()
         }

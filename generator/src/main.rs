@@ -3,8 +3,11 @@
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use generator::classify::{self, Format};
+use generator::config::Overrides;
+use generator::error::ContentError;
+use generator::scaffold;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -20,6 +23,51 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Build the site into the output folder (bouncebook.toml `output-dir`, default `public`).
+    Build {
+        /// The site's folder (holds bouncebook.toml and content/).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+        /// Build into this folder instead of the configured one.
+        #[arg(long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Publish under this URL instead of the configured `base-url`.
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Write HTML as rendered, not minified (to read or diff the output).
+        #[arg(long)]
+        no_minify: bool,
+    },
+    /// Build, serve on localhost, and rebuild and reload the page on every change.
+    Serve {
+        /// The site's folder.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+        /// Port to listen on.
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Build into this folder (default: one in the system's temporary folder, so `public` stays as built).
+        #[arg(long, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
+    /// Report every problem in the site's content, rules and theme as file:line:col, without building.
+    Check {
+        /// The site's folder.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+    },
+    /// Create a new article or decision tree from a template.
+    New {
+        /// What to create.
+        #[command(subcommand)]
+        what: NewKind,
+        /// The site's folder.
+        #[arg(long, value_name = "DIR", default_value = ".", global = true)]
+        root: PathBuf,
+    },
     /// Diagnose bounces: files, folders (every file below, sorted) or standard input.
     Classify {
         /// Output format.
@@ -47,8 +95,52 @@ fn main() -> ExitCode {
     }
 }
 
+#[derive(Subcommand)]
+enum NewKind {
+    /// content/articles/SLUG.md
+    Article {
+        /// The article's slug: lowercase letters, digits and dashes (`mailbox-full`).
+        slug: String,
+    },
+    /// content/trees/SLUG.toml
+    Tree {
+        /// The tree's slug.
+        slug: String,
+    },
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
+        Command::Build {
+            root,
+            output,
+            base_url,
+            no_minify,
+        } => build_cmd(&root, Overrides { output, base_url }, !no_minify),
+        Command::Serve {
+            root,
+            port,
+            bind,
+            output,
+        } => {
+            generator::serve::serve(generator::serve::ServeOptions {
+                root,
+                bind,
+                port,
+                output,
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { root } => check_cmd(&root),
+        Command::New { what, root } => {
+            let (kind, slug) = match what {
+                NewKind::Article { slug } => (scaffold::Kind::Article, slug),
+                NewKind::Tree { slug } => (scaffold::Kind::Tree, slug),
+            };
+            let path = scaffold::create(&root, kind, &slug)?;
+            println!("created {}", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Classify {
             format,
             rules,
@@ -106,4 +198,63 @@ fn classify_cmd(format: Format, rules_dir: Option<PathBuf>, paths: &[PathBuf]) -
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Prints problems to standard error, one `file:line:col: message` per line.
+fn print_problems(errors: &[ContentError]) {
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    for e in errors {
+        let _ = writeln!(err, "{e}");
+    }
+}
+
+fn build_cmd(root: &Path, overrides: Overrides, minify: bool) -> Result<ExitCode> {
+    let site = match generator::library::load_site(root, overrides)? {
+        Ok(site) => site,
+        Err(errors) => {
+            print_problems(&errors);
+            eprintln!(
+                "error: {} problem(s) in the config; nothing was built",
+                errors.len()
+            );
+            return Ok(ExitCode::from(1));
+        }
+    };
+    if !site.errors.is_empty() {
+        print_problems(&site.errors);
+        eprintln!(
+            "error: {} problem(s); nothing was written, and {} is as it was",
+            site.errors.len(),
+            site.settings.output.display()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let report = generator::site::build(
+        &site,
+        &generator::site::BuildOptions {
+            minify,
+            inject: None,
+        },
+    )?;
+    if !report.widget {
+        eprintln!("{}", generator::widget::note());
+    }
+    println!("{report}");
+    println!("output: {}", site.settings.output.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check_cmd(root: &Path) -> Result<ExitCode> {
+    let report = generator::check::check(root)?;
+    print_problems(&report.errors);
+    if report.errors.is_empty() {
+        if let Some((articles, trees, rules)) = report.counts {
+            println!("ok: {articles} articles, {trees} trees and {rules} rules, no problems");
+        }
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!("error: {} problem(s)", report.errors.len());
+        Ok(ExitCode::from(1))
+    }
 }

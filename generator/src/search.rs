@@ -11,7 +11,10 @@
 //! - `index.json`: the manifest: document count, the first term of each term chunk, the first document of each
 //!   document bucket, and whether the index is small enough to load whole.
 //! - `t-<hash>.bin`: term chunks, terms in sorted order, each with its postings (binary, see [`encode_chunk`]).
-//! - `d-<hash>.json`: document buckets: `[url, title, summary, text]` per document, for results and snippets.
+//! - `d-<hash>.json`: document buckets: `[url, title, summary]` per document, for results.
+//! - `x-<hash>.json`: text buckets: each document's text, for snippets on the search page. The checker widget
+//!   shows summaries instead, so a small index (manifest, chunks and documents) can be loaded whole up front
+//!   while the text, the largest part, is fetched only for the results a reader sees.
 //!
 //! The ranking is mirrored in Rust ([`Index::search`]) for tests and for the build report; the two must change
 //! together (a test runs the JavaScript against the Rust results when node is installed).
@@ -138,10 +141,12 @@ const W_TITLE: f64 = 5.0;
 const W_KEYWORD: f64 = 3.0;
 const W_SUMMARY: f64 = 2.0;
 /// Stored text per document, for snippets.
-const TEXT_CAP: usize = 6000;
-/// Target sizes of one term chunk and one document bucket.
+const TEXT_CAP: usize = 4000;
+/// Target sizes of one term chunk, one document bucket and one text bucket: a query loads a few of each, so
+/// smaller files mean fewer bytes per query, larger ones fewer files.
 const CHUNK_BYTES: usize = 48 * 1024;
 const BUCKET_BYTES: usize = 32 * 1024;
+const TEXT_BUCKET_BYTES: usize = 16 * 1024;
 /// Indexes up to this size are loaded whole when the search module loads (the checker widget requires that
 /// nothing is fetched after it has loaded).
 const PRELOAD_BYTES: usize = 512 * 1024;
@@ -158,6 +163,8 @@ struct Manifest<'a> {
     chunks: Vec<(&'a str, String)>,
     /// `[first document id, file]` per document bucket.
     docs: Vec<(usize, String)>,
+    /// `[first document id, file]` per text bucket.
+    texts: Vec<(usize, String)>,
 }
 
 /// A built index: its files and the data to search it from Rust.
@@ -173,6 +180,10 @@ pub struct Index {
     chunks: Vec<(String, usize)>,
     /// For each document bucket: its first id and size.
     buckets: Vec<(usize, usize)>,
+    /// For each text bucket: its first id and size.
+    texts: Vec<(usize, usize)>,
+    /// Whether the manifest, chunks and document buckets are loaded whole.
+    preload: bool,
     /// Size of the manifest.
     manifest_bytes: usize,
 }
@@ -284,35 +295,21 @@ pub fn build(docs: &[Document]) -> Index {
         start = end;
     }
 
-    let mut buckets = Vec::new();
-    let mut manifest_docs = Vec::new();
-    let mut start = 0;
-    while start < docs.len() {
-        let mut rows = Vec::new();
-        let mut size = 0;
-        let mut end = start;
-        while end < docs.len() && (size < BUCKET_BYTES || end == start) {
-            let d = &docs[end];
-            let row = (&d.url, &d.title, &d.summary, squeeze(&d.text, TEXT_CAP));
-            size += row.0.len() + row.1.len() + row.2.len() + row.3.len() + 16;
-            rows.push(row);
-            end += 1;
-        }
-        let bytes = serde_json::to_vec(&rows).unwrap_or_default();
-        let name = format!("d-{}.json", content_hash(&bytes));
-        buckets.push((start, bytes.len()));
-        manifest_docs.push((start, name.clone()));
-        files.push((format!("search/{name}"), bytes));
-        start = end;
-    }
-
-    let total: usize = files.iter().map(|(_, b)| b.len()).sum();
+    let (buckets, manifest_docs) = write_buckets(docs, "d", BUCKET_BYTES, &mut files, |d| {
+        serde_json::json!([d.url, d.title, d.summary])
+    });
+    let preloaded: usize = files.iter().map(|(_, b)| b.len()).sum();
+    let (texts, manifest_texts) = write_buckets(docs, "x", TEXT_BUCKET_BYTES, &mut files, |d| {
+        serde_json::Value::String(squeeze(&d.text, TEXT_CAP))
+    });
+    let preload = preloaded <= PRELOAD_BYTES;
     let manifest = Manifest {
         v: 1,
         n: docs.len(),
-        preload: total <= PRELOAD_BYTES,
+        preload,
         chunks: manifest_chunks,
         docs: manifest_docs,
+        texts: manifest_texts,
     };
     let manifest = serde_json::to_vec(&manifest).unwrap_or_default();
     let manifest_bytes = manifest.len();
@@ -323,8 +320,45 @@ pub fn build(docs: &[Document]) -> Index {
         n: docs.len(),
         chunks,
         buckets,
+        texts,
+        preload,
         manifest_bytes,
     }
+}
+
+/// A bucket of documents: its first id and its size in bytes.
+type Bucket = (usize, usize);
+
+/// Splits documents into JSON buckets of about `target` bytes, one `row` per document, named
+/// `<prefix>-<hash>.json`. Returns (first id, size) and (first id, file name) per bucket.
+fn write_buckets(
+    docs: &[Document],
+    prefix: &str,
+    target: usize,
+    files: &mut Vec<(String, Vec<u8>)>,
+    row: impl Fn(&Document) -> serde_json::Value,
+) -> (Vec<Bucket>, Vec<(usize, String)>) {
+    let mut sizes = Vec::new();
+    let mut names = Vec::new();
+    let mut start = 0;
+    while start < docs.len() {
+        let mut rows = Vec::new();
+        let mut size = 0;
+        let mut end = start;
+        while end < docs.len() && (size < target || end == start) {
+            let r = row(&docs[end]);
+            size += r.to_string().len() + 1;
+            rows.push(r);
+            end += 1;
+        }
+        let bytes = serde_json::to_vec(&rows).unwrap_or_default();
+        let name = format!("{prefix}-{}.json", content_hash(&bytes));
+        sizes.push((start, bytes.len()));
+        names.push((start, name.clone()));
+        files.push((format!("search/{name}"), bytes));
+        start = end;
+    }
+    (sizes, names)
 }
 
 /// What one query costs the browser.
@@ -342,9 +376,17 @@ impl Index {
         self.files.iter().map(|(_, b)| b.len()).sum()
     }
 
-    /// Whether the browser loads the whole index at once.
+    /// Whether the browser loads the manifest, the term chunks and the document list at once (the text for
+    /// snippets always comes later, per result).
     pub fn preload(&self) -> bool {
-        self.bytes() <= PRELOAD_BYTES
+        self.preload
+    }
+
+    /// Bytes the browser loads up front when [`Index::preload`] is true.
+    pub fn preload_bytes(&self) -> usize {
+        self.manifest_bytes
+            + self.chunks.iter().map(|c| c.1).sum::<usize>()
+            + self.buckets.iter().map(|b| b.1).sum::<usize>()
     }
 
     /// Ranks documents for `query`, best first, as the browser does: `(document id, score)`.
@@ -418,7 +460,8 @@ impl Index {
         ranked
     }
 
-    /// What the browser loads to answer `query` with `limit` results.
+    /// What the search page loads to answer `query` with `limit` results, snippets included (on top of what was
+    /// preloaded, counted in too).
     pub fn cost(&self, query: &str, limit: usize) -> QueryCost {
         let mut chunk_ids = std::collections::BTreeSet::new();
         let terms = tokenize(query);
@@ -434,25 +477,29 @@ impl Index {
                 }
             }
         }
+        let bucket_of = |list: &[(usize, usize)], d: usize| {
+            list.partition_point(|(start, _)| *start <= d)
+                .saturating_sub(1)
+        };
         let mut bucket_ids = std::collections::BTreeSet::new();
+        let mut text_ids = std::collections::BTreeSet::new();
         for (d, _) in self.search(query, limit) {
-            bucket_ids.insert(
-                self.buckets
-                    .partition_point(|(start, _)| *start <= d)
-                    .saturating_sub(1),
-            );
+            bucket_ids.insert(bucket_of(&self.buckets, d));
+            text_ids.insert(bucket_of(&self.texts, d));
         }
-        if self.preload() {
+        let texts: usize = text_ids.iter().map(|&i| self.texts[i].1).sum();
+        if self.preload {
             return QueryCost {
-                bytes: self.bytes(),
-                files: self.files.len(),
+                bytes: self.preload_bytes() + texts,
+                files: 1 + self.chunks.len() + self.buckets.len() + text_ids.len(),
             };
         }
         QueryCost {
             bytes: self.manifest_bytes
                 + chunk_ids.iter().map(|&i| self.chunks[i].1).sum::<usize>()
-                + bucket_ids.iter().map(|&i| self.buckets[i].1).sum::<usize>(),
-            files: 1 + chunk_ids.len() + bucket_ids.len(),
+                + bucket_ids.iter().map(|&i| self.buckets[i].1).sum::<usize>()
+                + texts,
+            files: 1 + chunk_ids.len() + bucket_ids.len() + text_ids.len(),
         }
     }
 

@@ -30,6 +30,11 @@ pub fn is_valid(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// Whether `s` is a valid tag: like a slug, and dots may join parts too (`outlook.com`).
+pub fn is_valid_tag(s: &str) -> bool {
+    !s.starts_with('.') && !s.ends_with('.') && !s.contains("..") && s.split('.').all(is_valid)
+}
+
 /// The message for an invalid slug, with the slug it should probably be.
 pub fn invalid_message(what: &str, s: &str) -> String {
     let fixed = slugify(s);
@@ -57,6 +62,9 @@ mod tests {
         assert!(!is_valid("Mailbox"));
         assert!(!is_valid("a--b"));
         assert!(!is_valid("-a"));
+        assert!(is_valid_tag("outlook.com"));
+        assert!(!is_valid_tag("outlook..com"));
+        assert!(!is_valid_tag(".com"));
         assert_eq!(
             invalid_message("tag", "Mail Box"),
             "tag `Mail Box` must use only lowercase letters a-z, digits and single dashes (for example `mail-box`)"

@@ -95,13 +95,15 @@ fn a_pasted_line_finds_its_article_first() {
 fn files_and_costs() {
     let index = build(&sample());
     let names: Vec<&str> = index.files.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names.len(), 3, "{names:?}");
+    assert_eq!(names.len(), 4, "{names:?}");
     assert!(names[0].starts_with("search/t-") && names[0].ends_with(".bin"));
     assert!(names[1].starts_with("search/d-") && names[1].ends_with(".json"));
-    assert_eq!(names[2], "search/index.json");
+    assert!(names[2].starts_with("search/x-") && names[2].ends_with(".json"));
+    assert_eq!(names[3], "search/index.json");
     assert!(index.preload());
     let cost = index.cost("5.7.1", 10);
     assert_eq!(cost.bytes, index.bytes());
+    assert_eq!(cost.files, 4);
 }
 
 #[test]
@@ -110,12 +112,14 @@ fn chunks_split_large_indexes() {
     // the manifest, one chunk and one bucket.
     let docs: Vec<Document> = (0..4000)
         .map(|i| {
-            doc(
+            let mut d = doc(
                 &format!("p{i}/"),
                 &format!("page{i}"),
                 &[],
                 &format!("word{i} common other{} {}", i * 7, "filler ".repeat(30)),
-            )
+            );
+            d.summary = "a summary long enough to make the document list large ".repeat(3);
+            d
         })
         .collect();
     let index = build(&docs);
@@ -125,6 +129,9 @@ fn chunks_split_large_indexes() {
     assert_eq!(index.search("word123", 1)[0].0, 123);
     assert_eq!(index.search("page3999", 1)[0].0, 3999);
     let cost = index.cost("word123", 1);
-    assert_eq!(cost.files, 3, "manifest, one chunk, one bucket");
+    assert_eq!(
+        cost.files, 4,
+        "manifest, one chunk, one bucket, one text bucket"
+    );
     assert!(cost.bytes < index.bytes() / 2);
 }

@@ -164,7 +164,7 @@ fn unknown_start() {
     let text = GOOD.replace("start = \"what-error\"", "start = \"what\"");
     assert_eq!(
         one_error(&text),
-        "content/trees/cant-send.toml:3:9: `start` names unknown node `what`"
+        "content/trees/cant-send.toml:3:9: `start` names unknown node `what`; did you mean `what-error`?"
     );
 }
 

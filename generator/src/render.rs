@@ -1,0 +1,457 @@
+//! Rendering: every page of the site, in parallel, through the theme's Tera templates, into
+//! [`Output::write_output`](crate::output::Output::write_output).
+//!
+//! Pages are listed first as small jobs and rendered in parallel with rayon; each job builds its own values
+//! ([`crate::pages`]), so memory stays proportional to the pages being rendered, not to the site.
+
+use crate::config::Settings;
+use crate::flowchart;
+use crate::library::Library;
+use crate::output::Output;
+use crate::pages::{self, Catalog, root_for, tree_card};
+use crate::theme::{Theme, error_chain};
+use anyhow::{Context, Result, anyhow};
+use diagnosis::Reason;
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// Site-wide values every template receives as `site`.
+#[derive(Debug, Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    language: &'a str,
+    base_url: &'a str,
+}
+
+/// The page itself, as `page`.
+#[derive(Debug, Serialize)]
+struct PageView<'a> {
+    /// Kind of page (`home`, `article`, `code`, ...), for templates and CSS.
+    kind: &'a str,
+    title: &'a str,
+    description: &'a str,
+    /// URL relative to the root (`articles/x/`).
+    url: &'a str,
+    /// Absolute URL.
+    permalink: String,
+    /// "Edit this page" link, if configured and the page has a source file.
+    edit_url: Option<String>,
+}
+
+/// One page to render.
+#[derive(Clone, Copy, Debug)]
+enum Job<'a> {
+    Home,
+    Article(usize),
+    Articles,
+    Code(usize),
+    Codes,
+    Reason(Reason),
+    Reasons,
+    Tag(&'a str),
+    Tags,
+    Trees,
+    Step(usize, usize),
+    Flowchart(usize),
+    Search,
+    NotFound,
+    Alias(usize, usize),
+    Sitemap,
+    Feed,
+    Robots,
+}
+
+/// What the renderer needs besides the library.
+pub struct Renderer<'a> {
+    /// Settings.
+    pub settings: &'a Settings,
+    /// Cross-references.
+    pub catalog: &'a Catalog<'a>,
+    /// Templates and assets.
+    pub theme: &'a Theme,
+    /// Whether the site has the browser checker.
+    pub widget: bool,
+}
+
+impl Renderer<'_> {
+    fn lib(&self) -> &Library {
+        self.catalog.lib
+    }
+
+    fn jobs(&self) -> Vec<Job<'_>> {
+        let lib = self.lib();
+        let mut jobs = vec![
+            Job::Home,
+            Job::Articles,
+            Job::Codes,
+            Job::Reasons,
+            Job::Tags,
+            Job::Trees,
+            Job::Search,
+            Job::NotFound,
+            Job::Sitemap,
+            Job::Feed,
+            Job::Robots,
+        ];
+        jobs.extend((0..lib.articles.len()).map(Job::Article));
+        jobs.extend((0..self.catalog.codes.len()).map(Job::Code));
+        jobs.extend(Reason::ALL.iter().map(|r| Job::Reason(*r)));
+        jobs.extend(self.catalog.tags.keys().map(|t| Job::Tag(t.as_str())));
+        for (t, tree) in lib.trees.iter().enumerate() {
+            jobs.push(Job::Flowchart(t));
+            jobs.extend((0..tree.steps.len()).map(|s| Job::Step(t, s)));
+        }
+        for (i, a) in lib.articles.iter().enumerate() {
+            jobs.extend((0..a.aliases.len()).map(|k| Job::Alias(i, k)));
+        }
+        jobs
+    }
+
+    /// Renders and writes every page; returns how many.
+    pub fn render_all(&self, out: &Output) -> Result<usize> {
+        let jobs = self.jobs();
+        jobs.par_iter().try_for_each(|job| {
+            let (path, bytes) = self
+                .render(*job)
+                .with_context(|| format!("failed to render {job:?}"))?;
+            out.write_output(&path, &bytes)
+        })?;
+        Ok(jobs.len())
+    }
+
+    fn context(&self, kind: &str, url: &str, title: &str, description: &str) -> tera::Context {
+        let mut ctx = tera::Context::new();
+        let s = self.settings;
+        ctx.insert(
+            "site",
+            &SiteView {
+                title: &s.title,
+                description: &s.description,
+                language: &s.language,
+                base_url: &s.base_url,
+            },
+        );
+        ctx.insert("root", &root_for(url));
+        ctx.insert(
+            "page",
+            &PageView {
+                kind,
+                title,
+                description,
+                url,
+                permalink: format!("{}{url}", s.base_url),
+                edit_url: None,
+            },
+        );
+        ctx.insert("has_checker", &self.widget);
+        ctx
+    }
+
+    fn template(&self, name: &str, ctx: &tera::Context) -> Result<Vec<u8>> {
+        self.theme
+            .tera
+            .render(name, ctx)
+            .map(String::into_bytes)
+            .map_err(|e| anyhow!("template {name}: {}", error_chain(&e)))
+    }
+
+    fn page(&self, template: &str, url: &str, ctx: &tera::Context) -> Result<(String, Vec<u8>)> {
+        Ok((format!("{url}index.html"), self.template(template, ctx)?))
+    }
+
+    fn render(&self, job: Job<'_>) -> Result<(String, Vec<u8>)> {
+        let lib = self.lib();
+        let cat = self.catalog;
+        let s = self.settings;
+        match job {
+            Job::Home => {
+                let mut ctx = self.context("home", "", &s.title, &s.description);
+                let fallback = self.template("checker-fallback.html", &ctx)?;
+                let fallback = String::from_utf8_lossy(&fallback).into_owned();
+                let checker = if self.widget {
+                    crate::widget::snippet("", &fallback)
+                } else {
+                    fallback
+                };
+                ctx.insert("checker", &checker);
+                ctx.insert(
+                    "trees",
+                    &lib.trees.iter().map(tree_card).collect::<Vec<_>>(),
+                );
+                let common: Vec<_> = crate::codes::most_common(&cat.codes, 8)
+                    .into_iter()
+                    .map(|c| {
+                        serde_json::json!({
+                            "code": cat.code_view(&c.code),
+                            "article": c.articles.first().map(|&i| cat.card(&lib.articles[i])),
+                        })
+                    })
+                    .collect();
+                ctx.insert("common", &common);
+                let mut recent: Vec<usize> = (0..lib.articles.len()).collect();
+                recent.sort_by(|&a, &b| {
+                    lib.articles[b]
+                        .updated
+                        .cmp(&lib.articles[a].updated)
+                        .then(a.cmp(&b))
+                });
+                recent.truncate(6);
+                ctx.insert("recent", &cat.cards(&recent));
+                ctx.insert("article_count", &lib.articles.len());
+                self.page("home.html", "", &ctx)
+            }
+            Job::Article(i) => {
+                let a = &lib.articles[i];
+                let mut ctx = self.context("article", &a.url, &a.title, &a.summary);
+                if let Some(edit) = &s.edit_url {
+                    let mut page: tera::Value = ctx.get("page").cloned().unwrap_or_default();
+                    page["edit_url"] = edit.replace("{path}", &a.source).into();
+                    ctx.insert("page", &page);
+                }
+                ctx.insert("article", &cat.article_view(i));
+                self.page("article.html", &a.url, &ctx)
+            }
+            Job::Articles => {
+                let url = "articles/";
+                let mut ctx =
+                    self.context("articles", url, "All articles", "Every article, A to Z.");
+                let mut order: Vec<usize> = (0..lib.articles.len()).collect();
+                order.sort_by(|&a, &b| {
+                    lib.articles[a]
+                        .title
+                        .to_lowercase()
+                        .cmp(&lib.articles[b].title.to_lowercase())
+                });
+                ctx.insert("articles", &cat.cards(&order));
+                self.page("articles.html", url, &ctx)
+            }
+            Job::Code(i) => {
+                let c = &cat.codes[i];
+                let view = cat.code_page_view(c);
+                let title = if view.title.is_empty() {
+                    c.code.clone()
+                } else {
+                    format!("{}: {}", c.code, view.title)
+                };
+                let description = if view.meaning.is_empty() {
+                    format!("What the SMTP code {} means, and how to fix it.", c.code)
+                } else {
+                    view.meaning.clone()
+                };
+                let mut ctx = self.context("code", &c.url, &title, &description);
+                ctx.insert("code", &view);
+                self.page("code.html", &c.url, &ctx)
+            }
+            Job::Codes => {
+                let url = "codes/";
+                let mut ctx = self.context(
+                    "codes",
+                    url,
+                    "SMTP reply codes and enhanced status codes",
+                    "Every SMTP reply code and enhanced status code this site explains.",
+                );
+                let (reply, status) = cat.code_index();
+                ctx.insert("reply_codes", &reply);
+                ctx.insert("status_codes", &status);
+                self.page("codes.html", url, &ctx)
+            }
+            Job::Reason(r) => {
+                let view = cat.reason_page_view(r);
+                let url = view.reason.url.clone();
+                let mut ctx = self.context("reason", &url, &view.reason.title, &view.description);
+                ctx.insert("reason", &view);
+                self.page("reason.html", &url, &ctx)
+            }
+            Job::Reasons => {
+                let url = "reasons/";
+                let mut ctx = self.context(
+                    "reasons",
+                    url,
+                    "Why mail bounces",
+                    "Every reason a message bounces.",
+                );
+                let reasons: Vec<_> = Reason::ALL
+                    .iter()
+                    .map(|r| {
+                        serde_json::json!({
+                            "reason": cat.reason_view(*r),
+                            "description": r.description(),
+                            "count": cat.reason_articles(*r).len(),
+                        })
+                    })
+                    .collect();
+                ctx.insert("reasons", &reasons);
+                self.page("reasons.html", url, &ctx)
+            }
+            Job::Tag(tag) => {
+                let url = format!("tags/{tag}/");
+                let mut ctx = self.context("tag", &url, tag, &format!("Articles tagged {tag}."));
+                ctx.insert("tag", tag);
+                ctx.insert(
+                    "articles",
+                    &cat.cards(cat.tags.get(tag).map_or(&[], Vec::as_slice)),
+                );
+                self.page("tag.html", &url, &ctx)
+            }
+            Job::Tags => {
+                let url = "tags/";
+                let mut ctx = self.context("tags", url, "Tags", "Articles by topic.");
+                ctx.insert("tags", &cat.tag_views());
+                self.page("tags.html", url, &ctx)
+            }
+            Job::Trees => {
+                let url = "trees/";
+                let mut ctx = self.context(
+                    "trees",
+                    url,
+                    "Step-by-step help",
+                    "Answer a few questions to find the fix.",
+                );
+                ctx.insert(
+                    "trees",
+                    &lib.trees.iter().map(tree_card).collect::<Vec<_>>(),
+                );
+                self.page("trees.html", url, &ctx)
+            }
+            Job::Step(t, i) => {
+                let tree = &lib.trees[t];
+                // Parents and depths are small per tree; computing them per step keeps jobs independent.
+                let parents = tree.parents();
+                let depths = tree.depths();
+                let view = pages::step_view(lib, tree, i, &parents[i], depths[i]);
+                let url = tree.step_url(i);
+                let title = if i == tree.start {
+                    tree.title.clone()
+                } else {
+                    format!("{} – {}", view.text, tree.title)
+                };
+                let mut ctx = self.context("tree", &url, &title, &tree.summary);
+                if let Some(edit) = &s.edit_url {
+                    let mut page: tera::Value = ctx.get("page").cloned().unwrap_or_default();
+                    page["edit_url"] = edit.replace("{path}", &tree.source).into();
+                    ctx.insert("page", &page);
+                }
+                ctx.insert("tree", &tree_card(tree));
+                ctx.insert("tree_slug", &tree.slug);
+                ctx.insert("start_url", &tree.url);
+                ctx.insert("step", &view);
+                self.page("tree-step.html", &url, &ctx)
+            }
+            Job::Flowchart(t) => {
+                let tree = &lib.trees[t];
+                Ok((
+                    format!("trees/{}.svg", tree.slug),
+                    flowchart::render(tree).into_bytes(),
+                ))
+            }
+            Job::Search => {
+                let url = "search/";
+                let ctx = self.context(
+                    "search",
+                    url,
+                    "Search",
+                    "Search the help by error message or code.",
+                );
+                self.page("search.html", url, &ctx)
+            }
+            Job::NotFound => {
+                let mut ctx = self.context("404", "404.html", "Page not found", "");
+                // Hosts serve this page at any address, so its links must not be relative.
+                ctx.insert("root", &s.base_path);
+                Ok(("404.html".to_string(), self.template("404.html", &ctx)?))
+            }
+            Job::Alias(i, k) => {
+                let a = &lib.articles[i];
+                let path = &a.aliases[k].path;
+                let mut ctx = self.context("redirect", path, &a.title, &a.summary);
+                ctx.insert("target", &a.url);
+                Ok((path.clone(), self.template("redirect.html", &ctx)?))
+            }
+            Job::Sitemap => {
+                let mut ctx = self.context("sitemap", "sitemap.xml", "", "");
+                ctx.insert("entries", &self.sitemap());
+                Ok((
+                    "sitemap.xml".to_string(),
+                    self.template("sitemap.xml", &ctx)?,
+                ))
+            }
+            Job::Feed => {
+                let mut ctx = self.context("feed", "atom.xml", &s.title, &s.description);
+                let mut order: Vec<usize> = (0..lib.articles.len()).collect();
+                order.sort_by(|&a, &b| {
+                    lib.articles[b]
+                        .updated
+                        .cmp(&lib.articles[a].updated)
+                        .then(a.cmp(&b))
+                });
+                order.truncate(50);
+                let entries: Vec<_> = order
+                    .iter()
+                    .map(|&i| {
+                        let a = &lib.articles[i];
+                        serde_json::json!({
+                            "title": a.title,
+                            "url": a.url,
+                            "summary": a.summary,
+                            "updated": format!("{}T00:00:00Z", a.updated),
+                        })
+                    })
+                    .collect();
+                let updated = order.first().map_or_else(
+                    || "1970-01-01T00:00:00Z".to_string(),
+                    |&i| format!("{}T00:00:00Z", lib.articles[i].updated),
+                );
+                ctx.insert("entries", &entries);
+                ctx.insert("updated", &updated);
+                Ok(("atom.xml".to_string(), self.template("atom.xml", &ctx)?))
+            }
+            Job::Robots => {
+                let ctx = self.context("robots", "robots.txt", "", "");
+                Ok(("robots.txt".to_string(), self.template("robots.txt", &ctx)?))
+            }
+        }
+    }
+
+    /// Every indexable page: `{url, updated}` (URL relative to the root, last modified date or empty).
+    fn sitemap(&self) -> Vec<serde_json::Value> {
+        self.sitemap_entries()
+            .into_iter()
+            .map(|(url, updated)| serde_json::json!({ "url": url, "updated": updated }))
+            .collect()
+    }
+
+    fn sitemap_entries(&self) -> Vec<(String, String)> {
+        let lib = self.lib();
+        let mut entries: Vec<(String, String)> =
+            ["", "articles/", "codes/", "reasons/", "tags/", "trees/"]
+                .iter()
+                .map(|u| (u.to_string(), String::new()))
+                .collect();
+        entries.extend(
+            lib.articles
+                .iter()
+                .map(|a| (a.url.clone(), a.updated.clone())),
+        );
+        entries.extend(
+            self.catalog
+                .codes
+                .iter()
+                .map(|c| (c.url.clone(), String::new())),
+        );
+        entries.extend(
+            Reason::ALL
+                .iter()
+                .map(|r| (format!("reasons/{}/", r.as_str()), String::new())),
+        );
+        entries.extend(
+            self.catalog
+                .tags
+                .keys()
+                .map(|t| (format!("tags/{t}/"), String::new())),
+        );
+        // A tree's steps are one page to a search engine: list the start only.
+        entries.extend(lib.trees.iter().map(|t| (t.url.clone(), String::new())));
+        entries
+    }
+}

@@ -1,0 +1,351 @@
+//! `bouncebook serve`: build, serve on localhost, watch the sources, rebuild and reload the open page.
+//!
+//! The site is built into a folder of its own (never the deploy folder, since these pages carry the live-reload
+//! script and a localhost base URL). Each page loads `/__bouncebook/live.js`, which long-polls
+//! `/__bouncebook/events?since=<build>`: when a rebuild succeeds the page reloads; when it fails, the errors
+//! appear over the page (and in the terminal) until the next good build.
+
+use crate::config::Overrides;
+use crate::library::load_site;
+use crate::site::{BuildOptions, build};
+use anyhow::{Context, Result, anyhow};
+use notify_debouncer_full::notify::RecursiveMode;
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+/// How to serve.
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    /// The site root.
+    pub root: PathBuf,
+    /// Address to listen on.
+    pub bind: String,
+    /// Port.
+    pub port: u16,
+    /// Where to build (default: a folder in the system's temporary directory, one per site).
+    pub output: Option<PathBuf>,
+}
+
+/// The latest build, as pages see it.
+#[derive(Debug, Default)]
+struct State {
+    /// Incremented by every build, good or not.
+    version: u64,
+    /// The errors of the latest build, if it failed.
+    errors: Option<String>,
+    /// Whether any build has succeeded (else there is nothing to serve but the errors).
+    built: bool,
+}
+
+type Shared = Arc<(Mutex<State>, Condvar)>;
+
+const LIVE_JS: &str = include_str!("live.js");
+
+/// Runs the server until the process is stopped.
+pub fn serve(options: ServeOptions) -> Result<()> {
+    let root = options.root.clone();
+    let output = match &options.output {
+        Some(o) => o.clone(),
+        None => {
+            let abs = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
+            std::env::temp_dir().join(format!(
+                "bouncebook-serve-{}",
+                crate::output::content_hash(abs.to_string_lossy().as_bytes())
+            ))
+        }
+    };
+    let address = format!("{}:{}", options.bind, options.port);
+    let server = tiny_http::Server::http(&address).map_err(|e| {
+        anyhow!("failed to listen on {address}: {e} (is another server using the port? try --port)")
+    })?;
+    let base_url = format!("http://{address}/");
+    let shared: Shared = Arc::new((Mutex::new(State::default()), Condvar::new()));
+
+    rebuild(&root, &output, &base_url, &shared);
+    eprintln!("serving {} at {base_url} (Ctrl+C to stop)", root.display());
+
+    let _watcher = watch(&root, output.clone(), base_url.clone(), shared.clone())?;
+    for request in server.incoming_requests() {
+        let shared = shared.clone();
+        let output = output.clone();
+        std::thread::spawn(move || {
+            if let Err(e) = respond(request, &output, &shared) {
+                eprintln!("warning: {e:#}");
+            }
+        });
+    }
+    Ok(())
+}
+
+/// Loads and builds the site, then tells waiting pages. Errors go to the terminal and to the pages.
+fn rebuild(root: &Path, output: &Path, base_url: &str, shared: &Shared) {
+    let started = Instant::now();
+    let version = {
+        let (state, _) = &**shared;
+        state.lock().map(|s| s.version + 1).unwrap_or(1)
+    };
+    let result = (|| -> Result<Result<String, String>> {
+        let site = match load_site(
+            root,
+            Overrides {
+                output: Some(output.to_path_buf()),
+                base_url: Some(base_url.to_string()),
+            },
+        )? {
+            Ok(site) => site,
+            Err(errors) => return Ok(Err(join(&errors))),
+        };
+        if !site.errors.is_empty() {
+            return Ok(Err(join(&site.errors)));
+        }
+        let report = build(
+            &site,
+            &BuildOptions {
+                minify: true,
+                inject: Some(format!(
+                    "<script src=\"/__bouncebook/live.js\" data-version=\"{version}\" async></script>"
+                )),
+            },
+        )?;
+        Ok(Ok(format!(
+            "built {} pages in {} ms",
+            report.pages,
+            started.elapsed().as_millis()
+        )))
+    })();
+    let errors = match result {
+        Ok(Ok(message)) => {
+            eprintln!("{message}");
+            None
+        }
+        Ok(Err(errors)) => {
+            eprintln!("{errors}");
+            eprintln!("error: the site has problems; the browser shows them until they are fixed");
+            Some(errors)
+        }
+        Err(e) => {
+            let text = format!("error: {e:#}");
+            eprintln!("{text}");
+            Some(text)
+        }
+    };
+    let (state, changed) = &**shared;
+    if let Ok(mut s) = state.lock() {
+        s.version = version;
+        s.built |= errors.is_none();
+        s.errors = errors;
+    }
+    changed.notify_all();
+}
+
+fn join(errors: &[crate::error::ContentError]) -> String {
+    let mut out: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    out.push(format!("{} problem(s)", errors.len()));
+    out.join("\n")
+}
+
+/// Watches the sources and rebuilds on change. The returned value must be kept alive.
+fn watch(
+    root: &Path,
+    output: PathBuf,
+    base_url: String,
+    shared: Shared,
+) -> Result<
+    notify_debouncer_full::Debouncer<
+        notify_debouncer_full::notify::RecommendedWatcher,
+        notify_debouncer_full::RecommendedCache,
+    >,
+> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(30), None, tx)
+        .context("failed to start watching files")?;
+    // The root itself, not recursively: the config file, and folders created later.
+    debouncer
+        .watch(root, RecursiveMode::NonRecursive)
+        .with_context(|| format!("failed to watch {}", root.display()))?;
+    let sources = ["content", "themes", "templates", "css", "js", "static"];
+    for dir in sources {
+        let path = root.join(dir);
+        if path.is_dir() {
+            debouncer
+                .watch(&path, RecursiveMode::Recursive)
+                .with_context(|| format!("failed to watch {}", path.display()))?;
+        }
+    }
+    let root = root.to_path_buf();
+    std::thread::spawn(move || {
+        for result in rx {
+            let Ok(events) = result else { continue };
+            let relevant = events.iter().any(|e| {
+                e.paths.iter().any(|p| {
+                    let rel = p.strip_prefix(&root).unwrap_or(p);
+                    let first = rel.components().next();
+                    let name = rel
+                        .file_name()
+                        .map(|n| n.to_string_lossy())
+                        .unwrap_or_default();
+                    let hidden =
+                        name.starts_with('.') || name.ends_with('~') || name.starts_with('#');
+                    !hidden
+                        && !p.starts_with(&output)
+                        && match first {
+                            Some(Component::Normal(f)) => {
+                                f == crate::config::FILE_NAME || sources.iter().any(|s| f == *s)
+                            }
+                            _ => false,
+                        }
+                })
+            });
+            if relevant {
+                rebuild(&root, &output, &base_url, &shared);
+            }
+        }
+    });
+    Ok(debouncer)
+}
+
+fn header(name: &str, value: &str) -> Option<tiny_http::Header> {
+    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+}
+
+fn reply(request: tiny_http::Request, status: u16, kind: &str, body: Vec<u8>) -> Result<()> {
+    let mut response = tiny_http::Response::from_data(body).with_status_code(status);
+    for h in [
+        header("Content-Type", kind),
+        header("Cache-Control", "no-store"),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        response.add_header(h);
+    }
+    request
+        .respond(response)
+        .context("failed to answer a request")
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "wasm" => "application/wasm",
+        "svg" => "image/svg+xml",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "ico" => "image/x-icon",
+        "bin" => "application/octet-stream",
+        _ => "application/octet-stream",
+    }
+}
+
+/// `%20` and friends decoded; invalid escapes are kept as written.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
+        {
+            let v = (h * 16 + l) as u8;
+            out.push(v);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn respond(request: tiny_http::Request, output: &Path, shared: &Shared) -> Result<()> {
+    let url = request.url().to_string();
+    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
+    if path == "/__bouncebook/live.js" {
+        return reply(
+            request,
+            200,
+            "text/javascript; charset=utf-8",
+            LIVE_JS.as_bytes().to_vec(),
+        );
+    }
+    if path == "/__bouncebook/events" {
+        let since: u64 = query
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("since="))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let (state, changed) = &**shared;
+        let guard = state.lock().map_err(|_| anyhow!("state lock poisoned"))?;
+        let (guard, _) = changed
+            .wait_timeout_while(guard, Duration::from_secs(25), |s| s.version == since)
+            .map_err(|_| anyhow!("state lock poisoned"))?;
+        let body =
+            serde_json::json!({ "version": guard.version, "errors": guard.errors }).to_string();
+        drop(guard);
+        return reply(request, 200, "application/json", body.into_bytes());
+    }
+    let (built, errors, version) = {
+        let s = shared
+            .0
+            .lock()
+            .map_err(|_| anyhow!("state lock poisoned"))?;
+        (s.built, s.errors.clone(), s.version)
+    };
+    if !built {
+        let text = errors.unwrap_or_else(|| "building…".to_string());
+        let page = format!(
+            "<!doctype html><meta charset=utf-8><title>Build failed</title><h1>The site could not be built</h1>\
+             <pre>{}</pre><script src=\"/__bouncebook/live.js\" data-version=\"{version}\"></script>",
+            crate::markdown::escape_html(&text)
+        );
+        return reply(request, 500, "text/html; charset=utf-8", page.into_bytes());
+    }
+    let decoded = percent_decode(path);
+    let rel = Path::new(decoded.trim_start_matches('/'));
+    if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return reply(request, 403, "text/plain", b"forbidden".to_vec());
+    }
+    let mut file = output.join(rel);
+    if file.is_dir() {
+        if !decoded.ends_with('/') {
+            let mut response = tiny_http::Response::empty(301);
+            if let Some(h) = header("Location", &format!("{path}/")) {
+                response.add_header(h);
+            }
+            return request
+                .respond(response)
+                .context("failed to answer a request");
+        }
+        file = file.join("index.html");
+    }
+    match std::fs::read(&file) {
+        Ok(bytes) => {
+            let kind = content_type(&file);
+            reply(request, 200, kind, bytes)
+        }
+        Err(_) => {
+            let body =
+                std::fs::read(output.join("404.html")).unwrap_or_else(|_| b"not found".to_vec());
+            reply(request, 404, "text/html; charset=utf-8", body)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_paths() {
+        assert_eq!(percent_decode("/codes/5.7.1/"), "/codes/5.7.1/");
+        assert_eq!(percent_decode("/a%20b/%zz"), "/a b/%zz");
+    }
+}

@@ -1,0 +1,264 @@
+//! `bouncebook build`: a loaded, valid site → the files of the static site.
+//!
+//! Data flows one way: the library (already checked) → cross-references ([`Catalog`]) → the search index →
+//! pages rendered in parallel → [`Output`], which swaps the new site in only once everything was written.
+
+use crate::library::{Library, Site};
+use crate::output::{HtmlOptions, Output};
+use crate::pages::Catalog;
+use crate::render::Renderer;
+use crate::search::{self, Document};
+use crate::tree::StepKind;
+use crate::{theme, widget};
+use anyhow::{Context, Result};
+use std::time::{Duration, Instant};
+
+/// A query typical of what readers paste, used to report what one search loads.
+pub const SAMPLE_QUERY: &str = "550 5.7.1 Relay access denied";
+
+/// How to build.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    /// Minify HTML (off for readable test snapshots).
+    pub minify: bool,
+    /// A tag inserted before `</body>` in every page (`serve`'s live reload).
+    pub inject: Option<String>,
+}
+
+impl Default for BuildOptions {
+    fn default() -> BuildOptions {
+        BuildOptions {
+            minify: true,
+            inject: None,
+        }
+    }
+}
+
+/// What a build produced.
+#[derive(Clone, Debug)]
+pub struct BuildReport {
+    /// Articles.
+    pub articles: usize,
+    /// Pages rendered (HTML and XML).
+    pub pages: usize,
+    /// Files written.
+    pub files: usize,
+    /// Bytes written.
+    pub bytes: usize,
+    /// Search index: total bytes and files.
+    pub index_bytes: usize,
+    /// Search index files.
+    pub index_files: usize,
+    /// Whether the browser loads the index (all but the snippet text) when the page loads, and how many bytes.
+    pub index_preload: Option<usize>,
+    /// Bytes the browser loads for [`SAMPLE_QUERY`].
+    pub query_bytes: usize,
+    /// Whether the browser checker was written.
+    pub widget: bool,
+    /// Time taken.
+    pub elapsed: Duration,
+}
+
+impl std::fmt::Display for BuildReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "built {} pages ({} articles) into {} files, {:.1} KB, in {} ms",
+            self.pages,
+            self.articles,
+            self.files,
+            self.bytes as f64 / 1024.0,
+            self.elapsed.as_millis()
+        )?;
+        write!(
+            f,
+            "search index: {} bytes in {} files; {}; the query \"{SAMPLE_QUERY}\" on the search page loads {} \
+             bytes in all, snippets included",
+            self.index_bytes,
+            self.index_files,
+            match self.index_preload {
+                Some(bytes) => format!(
+                    "{bytes} bytes load with the page (terms and titles; snippet text on demand)"
+                ),
+                None => "loaded in parts, as queries need them".to_string(),
+            },
+            self.query_bytes
+        )
+    }
+}
+
+/// The documents the search index covers: articles, trees and code pages, in that order.
+fn search_documents(lib: &Library, catalog: &Catalog<'_>) -> Vec<Document> {
+    let mut docs: Vec<Document> = lib
+        .articles
+        .iter()
+        .map(|a| Document {
+            url: a.url.clone(),
+            title: a.title.clone(),
+            summary: a.summary.clone(),
+            codes: a.codes.clone(),
+            keywords: a.tags.clone(),
+            text: a.text.clone(),
+            boost: 1.0,
+        })
+        .collect();
+    for t in &lib.trees {
+        let mut text = String::new();
+        for step in &t.steps {
+            match &step.kind {
+                StepKind::Question {
+                    text: q, choices, ..
+                } => {
+                    text.push_str(q);
+                    text.push('\n');
+                    for c in choices {
+                        text.push_str(&c.label);
+                        text.push('\n');
+                    }
+                }
+                StepKind::Outcome { title, fix, .. } => {
+                    text.push_str(title);
+                    text.push('\n');
+                    text.push_str(fix);
+                    text.push('\n');
+                }
+            }
+        }
+        docs.push(Document {
+            url: t.url.clone(),
+            title: t.title.clone(),
+            summary: t.summary.clone(),
+            codes: Vec::new(),
+            keywords: Vec::new(),
+            text,
+            boost: 0.7,
+        });
+    }
+    for c in &catalog.codes {
+        let (title, meaning) = c
+            .entry
+            .as_ref()
+            .map(|e| (e.title.as_str(), e.meaning.as_str()))
+            .unwrap_or_default();
+        docs.push(Document {
+            url: c.url.clone(),
+            title: if title.is_empty() {
+                c.code.clone()
+            } else {
+                format!("{} {title}", c.code)
+            },
+            summary: meaning.to_string(),
+            codes: vec![c.code.clone()],
+            keywords: Vec::new(),
+            text: String::new(),
+            boost: 0.5,
+        });
+    }
+    docs
+}
+
+/// The checker's site file: the site's rules (or the bundled ones), the pages rules point to, the trees.
+fn site_file(site: &Site, search_module: Option<&str>) -> widget::SiteFile {
+    let lib = &site.library;
+    let rules: Vec<(String, String)> = if lib.rule_files.is_empty() {
+        diagnosis::rules::bundled_sources()
+            .iter()
+            .map(|s| (s.path.to_string(), s.text.to_string()))
+            .collect()
+    } else {
+        lib.rule_files.clone()
+    };
+    let mut file = widget::SiteFile::new(&site.settings.title, rules);
+    let references = lib
+        .rules
+        .rules
+        .iter()
+        .filter_map(|r| r.article.as_deref())
+        .chain(
+            lib.rules
+                .reasons
+                .iter()
+                .filter_map(|r| r.article.as_deref()),
+        )
+        .chain(
+            lib.rules
+                .providers
+                .iter()
+                .filter_map(|p| p.article.as_deref()),
+        );
+    for reference in references {
+        if let Some(a) = lib.article_ref(reference) {
+            file.article(reference, &a.url, &a.title);
+        }
+    }
+    for t in &lib.trees {
+        file.tree(
+            &format!("@/{}", t.source.trim_start_matches("content/")),
+            &t.url,
+            &t.title,
+        );
+    }
+    if let Some(t) = lib.start_tree(&site.settings) {
+        file.start_tree(&format!("@/{}", t.source.trim_start_matches("content/")));
+    }
+    file.search_page("search/?q=");
+    if let Some(module) = search_module {
+        file.search_module(module);
+    }
+    file
+}
+
+/// Builds a valid site into its output folder.
+pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildReport> {
+    let started = Instant::now();
+    let settings = &site.settings;
+    let lib = &site.library;
+    let theme = theme::load(settings).context("failed to load the theme")?;
+    let catalog = Catalog::new(lib);
+    let out = Output::begin(
+        &settings.output,
+        HtmlOptions {
+            minify: options.minify,
+            inject: options.inject.clone(),
+        },
+    )?;
+    let renderer = Renderer {
+        settings,
+        catalog: &catalog,
+        theme: &theme,
+        widget: widget::is_built(),
+    };
+    // The index is independent of the pages: build it while they render.
+    let (index, pages) = rayon::join(
+        || search::build(&search_documents(lib, &catalog)),
+        || renderer.render_all(&out),
+    );
+    let pages = pages?;
+    for (path, bytes) in &index.files {
+        out.write_output(path, bytes)?;
+    }
+    for asset in &theme.assets {
+        out.write_output(&asset.output, &asset.bytes)?;
+    }
+    for (rel, path) in &theme.statics {
+        out.copy(rel, path)?;
+    }
+    let search_module = theme.asset("js/search.js").filter(|_| index.preload());
+    let wrote_widget = widget::write(&site_file(site, search_module), |path, bytes| {
+        out.write_output(&path.to_string_lossy().replace('\\', "/"), bytes)
+    })?;
+    let (files, bytes) = out.totals();
+    out.finish()?;
+    Ok(BuildReport {
+        articles: lib.articles.len(),
+        pages,
+        files,
+        bytes,
+        index_bytes: index.bytes(),
+        index_files: index.files.len(),
+        index_preload: index.preload().then(|| index.preload_bytes()),
+        query_bytes: index.cost(SAMPLE_QUERY, 10).bytes,
+        widget: wrote_widget,
+        elapsed: started.elapsed(),
+    })
+}

@@ -1,0 +1,226 @@
+//! `bouncebook build` run as a process on fixture sites: the pages it writes (snapshots of readable, unminified
+//! HTML), the files a host needs, and what happens to the previous site when a build fails.
+
+mod support;
+
+use support::*;
+
+fn build(site: &std::path::Path, out: &std::path::Path) -> std::process::Output {
+    bin()
+        .args(["build", "--no-minify", "--root"])
+        .arg(site)
+        .arg("--output")
+        .arg(out)
+        .output()
+        .expect("run")
+}
+
+fn read(out: &std::path::Path, path: &str) -> String {
+    std::fs::read_to_string(out.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn builds_every_kind_of_page() {
+    let out = tempdir("build-pages").join("public");
+    let result = build(&fixture("basic"), &out);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let report = stdout(&result);
+    assert!(report.contains("built 71 pages (4 articles)"), "{report}");
+    assert!(report.contains("search index: "), "{report}");
+
+    for file in [
+        "index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "atom.xml",
+        "articles/index.html",
+        "codes/index.html",
+        "codes/5.2.2/index.html",
+        "codes/4.2.2/index.html",
+        "reasons/mailboxfull/index.html",
+        "tags/quota/index.html",
+        "trees/index.html",
+        "trees/cant-send/index.html",
+        "trees/cant-send/auth-on/index.html",
+        "trees/cant-send.svg",
+        "search/index.html",
+        "search/index.json",
+        "kb/mailbox-full.html",
+        "old/full/index.html",
+    ] {
+        assert!(out.join(file).is_file(), "{file} is missing");
+    }
+    // X.2.2 is in the table, but only the classes something uses get a page.
+    assert!(!out.join("codes/4.7.1").exists());
+
+    insta::assert_snapshot!(
+        "article",
+        main_of(&read(&out, "articles/mailbox-full/index.html"))
+    );
+    insta::assert_snapshot!("home", main_of(&read(&out, "index.html")));
+    insta::assert_snapshot!("code", main_of(&read(&out, "codes/5.2.2/index.html")));
+    insta::assert_snapshot!(
+        "reason",
+        main_of(&read(&out, "reasons/norelaying/index.html"))
+    );
+    insta::assert_snapshot!(
+        "tree-start",
+        main_of(&read(&out, "trees/cant-send/index.html"))
+    );
+    insta::assert_snapshot!(
+        "tree-outcome",
+        main_of(&read(&out, "trees/cant-send/turn-on-auth/index.html"))
+    );
+    insta::assert_snapshot!("redirect", read(&out, "kb/mailbox-full.html"));
+    insta::assert_snapshot!("sitemap", read(&out, "sitemap.xml"));
+    insta::assert_snapshot!("atom", read(&out, "atom.xml"));
+    insta::assert_snapshot!("robots", read(&out, "robots.txt"));
+}
+
+#[test]
+fn pages_carry_meta_description_opengraph_and_hashed_assets() {
+    let out = tempdir("build-head").join("public");
+    let result = build(&fixture("basic"), &out);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let html = read(&out, "articles/relay-denied/index.html");
+    for expected in [
+        "<meta name=\"description\" content=\"The server will not pass your message on",
+        "<link rel=\"canonical\" href=\"https://kb.example.org/help/articles/relay-denied/\">",
+        "<meta property=\"og:title\" content=\"Relay access denied (554 5.7.1)\">",
+        "<meta property=\"og:url\" content=\"https://kb.example.org/help/articles/relay-denied/\">",
+        "<meta property=\"og:type\" content=\"article\">",
+        "<a class=\"skip-link\" href=\"#main\">",
+    ] {
+        assert!(html.contains(expected), "missing {expected}");
+    }
+    let css: Vec<String> = std::fs::read_dir(out.join("assets"))
+        .expect("assets")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".css"))
+        .collect();
+    assert_eq!(css.len(), 1);
+    assert!(
+        css[0].starts_with("style.") && css[0].len() == "style.12345678.css".len(),
+        "{css:?}"
+    );
+    assert!(html.contains(&format!("href=\"../../assets/{}\"", css[0])));
+    // The 404 page is served at any depth: its links start at the site's path.
+    let not_found = read(&out, "404.html");
+    assert!(
+        not_found.contains("href=\"/help/assets/style."),
+        "{not_found}"
+    );
+}
+
+#[test]
+fn minified_output_is_smaller_and_still_complete() {
+    let out = tempdir("build-minified").join("public");
+    let result = bin()
+        .args(["build", "--root"])
+        .arg(fixture("basic"))
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert!(result.status.success(), "{}", stderr(&result));
+    let html = read(&out, "articles/mailbox-full/index.html");
+    assert!(!html.contains("\n  <"), "minified");
+    assert!(html.contains("<h2 id=what-the-bounce-says>"), "{html}");
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_site_untouched() {
+    let site = site_copy("basic", "build-failed");
+    let out = site.join("public");
+    let first = build(&site, &out);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let before = read(&out, "articles/relay-denied/index.html");
+
+    edit(
+        &site,
+        "content/articles/relay-denied.md",
+        "Fix it as the admin",
+        "Fix it as the admin [x](@/articles/nope.md)",
+    );
+    let second = build(&site, &out);
+    assert_eq!(second.status.code(), Some(1));
+    let err = stderr(&second);
+    assert!(
+        err.contains("content/articles/relay-denied.md:17:1: broken link `@/articles/nope.md`"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(read(&out, "articles/relay-denied/index.html"), before);
+    let leftovers: Vec<_> = std::fs::read_dir(&site)
+        .expect("ls")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "staging folders left: {leftovers:?}");
+}
+
+#[test]
+fn refuses_to_build_over_the_site_itself() {
+    let site = site_copy("basic", "build-over-site");
+    let result = build(&site, &site);
+    assert_eq!(result.status.code(), Some(1));
+    assert!(
+        stderr(&result).contains("would contain the site's own files"),
+        "{}",
+        stderr(&result)
+    );
+    assert!(site.join("content/articles/mailbox-full.md").exists());
+}
+
+#[test]
+fn a_site_without_config_rules_or_theme_builds_with_the_built_ins() {
+    let site = tempdir("build-bare");
+    std::fs::create_dir_all(site.join("content/articles")).expect("mkdir");
+    std::fs::write(
+        site.join("content/articles/hello.md"),
+        "+++\ntitle = \"Hello\"\ndescription = \"Zola's name for the summary.\"\ndate = 2024-01-02T00:00:00Z\n+++\n\nSee [other](other.md).\n",
+    )
+    .expect("write");
+    std::fs::write(
+        site.join("content/articles/other.md"),
+        "+++\ntitle = \"Other\"\nsummary = \"The other one.\"\nupdated = 2024-01-01\n+++\n\nHi.\n",
+    )
+    .expect("write");
+    let out = site.join("public");
+    let result = build(&site, &out);
+    assert!(result.status.success(), "{}", stderr(&result));
+    assert!(read(&out, "articles/hello/index.html").contains("href=\"../../articles/other/\""));
+    assert!(read(&out, "index.html").contains("Email bounce help"));
+}
+
+#[test]
+fn site_files_override_theme_files() {
+    let site = site_copy("basic", "build-override");
+    std::fs::create_dir_all(site.join("templates")).expect("mkdir");
+    std::fs::write(
+        site.join("templates/tag.html"),
+        "{% extends \"base.html\" %}{% block main %}<p>custom tag page for {{ tag }}</p>{% endblock main %}",
+    )
+    .expect("write");
+    std::fs::create_dir_all(site.join("static")).expect("mkdir");
+    std::fs::write(site.join("static/CNAME"), "kb.example.org\n").expect("write");
+    let out = site.join("public");
+    let result = build(&site, &out);
+    assert!(result.status.success(), "{}", stderr(&result));
+    assert!(read(&out, "tags/quota/index.html").contains("custom tag page for quota"));
+    assert_eq!(read(&out, "CNAME"), "kb.example.org\n");
+    // Everything else still comes from the built-in theme.
+    assert!(read(&out, "tags/index.html").contains("<h1>Topics</h1>"));
+}
+
+#[test]
+fn a_template_error_names_the_file() {
+    let site = site_copy("basic", "build-template-error");
+    std::fs::create_dir_all(site.join("templates")).expect("mkdir");
+    std::fs::write(site.join("templates/tag.html"), "{% if %}").expect("write");
+    let result = build(&site, &site.join("public"));
+    assert_eq!(result.status.code(), Some(2));
+    let err = stderr(&result);
+    assert!(err.contains("templates/tag.html"), "{err}");
+}

@@ -1,0 +1,98 @@
+//! Shared pieces of the site tests: fixture sites copied to temporary folders, and the CLI run as a process.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A fixture site: `tests/sites/<name>`.
+pub fn fixture(name: &str) -> PathBuf {
+    repo().join("tests/sites").join(name)
+}
+
+/// A fresh, empty temporary folder for one test.
+pub fn tempdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("bouncebook-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read fixture") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// A copy of fixture `name` in a temporary folder, to change freely.
+pub fn site_copy(name: &str, test: &str) -> PathBuf {
+    let dir = tempdir(test).join("site");
+    copy_dir(&fixture(name), &dir);
+    dir
+}
+
+/// Replaces `from` with `to` in `site/path`, which must contain it.
+pub fn edit(site: &Path, path: &str, from: &str, to: &str) {
+    let file = site.join(path);
+    let text = std::fs::read_to_string(&file).expect("read");
+    assert!(text.contains(from), "{path} does not contain {from:?}");
+    std::fs::write(&file, text.replacen(from, to, 1)).expect("write");
+}
+
+/// The `bouncebook` binary, without colour.
+pub fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_bouncebook"));
+    c.env("NO_COLOR", "1");
+    c
+}
+
+/// Runs `bouncebook <args>` in `dir`.
+pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+    bin()
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run bouncebook")
+}
+
+/// Standard error as text.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Standard output as text.
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `bouncebook check` in `site`: exit code and the problem lines (`file:line:col: message`).
+pub fn check(site: &Path) -> (i32, Vec<String>) {
+    let out = run_in(site, &["check"]);
+    let lines = stderr(&out)
+        .lines()
+        .filter(|l| !l.starts_with("error: "))
+        .map(str::to_string)
+        .collect();
+    (out.status.code().unwrap_or(-1), lines)
+}
+
+/// The `<main>` element of an HTML page, for snapshots that don't change with the theme's head or assets.
+pub fn main_of(html: &str) -> String {
+    let start = html.find("<main").unwrap_or(0);
+    let end = html
+        .find("</main>")
+        .map_or(html.len(), |i| i + "</main>".len());
+    html[start..end].to_string()
+}
