@@ -2,8 +2,12 @@
 //!
 //! The site is built into a folder of its own (never the deploy folder, since these pages carry the live-reload
 //! script and a localhost base URL). Each page loads `/__bouncebook/live.js`, which long-polls
-//! `/__bouncebook/events?since=<build>`: when a rebuild succeeds the page reloads; when it fails, the errors
-//! appear over the page (and in the terminal) until the next good build.
+//! `/__bouncebook/events?since=<state>`: when a rebuild writes new pages the page reloads; problems appear over
+//! the page (and in the terminal) until they are fixed.
+//!
+//! Unlike `build`, `serve` still writes the site when the content has problems (a broken link, a tree naming an
+//! article not written yet), so a writer sees their page while fixing the rest; only a config or template error
+//! stops it, and then the previous pages stay up.
 
 use crate::config::Overrides;
 use crate::library::load_site;
@@ -32,10 +36,10 @@ pub struct ServeOptions {
 struct State {
     /// Incremented by every build, good or not.
     version: u64,
-    /// The errors of the latest build, if it failed.
+    /// The version of the build that wrote the pages being served (0: none yet).
+    output: u64,
+    /// The problems of the latest build, if any.
     errors: Option<String>,
-    /// Whether any build has succeeded (else there is nothing to serve but the errors).
-    built: bool,
 }
 
 type Shared = Arc<(Mutex<State>, Condvar)>;
@@ -59,6 +63,12 @@ pub fn serve(options: ServeOptions) -> Result<()> {
     let server = tiny_http::Server::http(&address).map_err(|e| {
         anyhow!("failed to listen on {address}: {e} (is another server using the port? try --port)")
     })?;
+    // With port 0 the system picks a free port; links and the message use the real one.
+    let address = match server.server_addr() {
+        tiny_http::ListenAddr::IP(a) => a.to_string(),
+        #[allow(unreachable_patterns)]
+        _ => address,
+    };
     let base_url = format!("http://{address}/");
     let shared: Shared = Arc::new((Mutex::new(State::default()), Condvar::new()));
 
@@ -85,7 +95,8 @@ fn rebuild(root: &Path, output: &Path, base_url: &str, shared: &Shared) {
         let (state, _) = &**shared;
         state.lock().map(|s| s.version + 1).unwrap_or(1)
     };
-    let result = (|| -> Result<Result<String, String>> {
+    // (wrote pages, problems)
+    let result = (|| -> Result<(bool, Option<String>)> {
         let site = match load_site(
             root,
             Overrides {
@@ -94,11 +105,9 @@ fn rebuild(root: &Path, output: &Path, base_url: &str, shared: &Shared) {
             },
         )? {
             Ok(site) => site,
-            Err(errors) => return Ok(Err(join(&errors))),
+            Err(errors) => return Ok((false, Some(join(&errors)))),
         };
-        if !site.errors.is_empty() {
-            return Ok(Err(join(&site.errors)));
-        }
+        let problems = (!site.errors.is_empty()).then(|| join(&site.errors));
         let report = build(
             &site,
             &BuildOptions {
@@ -108,32 +117,27 @@ fn rebuild(root: &Path, output: &Path, base_url: &str, shared: &Shared) {
                 )),
             },
         )?;
-        Ok(Ok(format!(
+        eprintln!(
             "built {} pages in {} ms",
             report.pages,
             started.elapsed().as_millis()
-        )))
+        );
+        Ok((true, problems))
     })();
-    let errors = match result {
-        Ok(Ok(message)) => {
-            eprintln!("{message}");
-            None
-        }
-        Ok(Err(errors)) => {
-            eprintln!("{errors}");
-            eprintln!("error: the site has problems; the browser shows them until they are fixed");
-            Some(errors)
-        }
-        Err(e) => {
-            let text = format!("error: {e:#}");
-            eprintln!("{text}");
-            Some(text)
-        }
+    let (wrote, errors) = match result {
+        Ok(done) => done,
+        Err(e) => (false, Some(format!("error: {e:#}"))),
     };
+    if let Some(errors) = &errors {
+        eprintln!("{errors}");
+        eprintln!("the browser shows these problems until they are fixed");
+    }
     let (state, changed) = &**shared;
     if let Ok(mut s) = state.lock() {
         s.version = version;
-        s.built |= errors.is_none();
+        if wrote {
+            s.output = version;
+        }
         s.errors = errors;
     }
     changed.notify_all();
@@ -158,7 +162,7 @@ fn watch(
     >,
 > {
     let (tx, rx) = std::sync::mpsc::channel();
-    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(30), None, tx)
+    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(50), None, tx)
         .context("failed to start watching files")?;
     // The root itself, not recursively: the config file, and folders created later.
     debouncer
@@ -173,13 +177,19 @@ fn watch(
                 .with_context(|| format!("failed to watch {}", path.display()))?;
         }
     }
-    let root = root.to_path_buf();
+    // Events name absolute paths; compare them with absolute ones.
+    let site = root.to_path_buf();
+    let abs_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let abs_output = std::fs::canonicalize(&output).unwrap_or_else(|_| output.clone());
     std::thread::spawn(move || {
-        for result in rx {
-            let Ok(events) = result else { continue };
+        while let Ok(result) = rx.recv() {
+            // One save can arrive as several events; take everything queued and rebuild once.
+            let mut batch = vec![result];
+            batch.extend(rx.try_iter());
+            let events: Vec<_> = batch.into_iter().filter_map(Result::ok).flatten().collect();
             let relevant = events.iter().any(|e| {
                 e.paths.iter().any(|p| {
-                    let rel = p.strip_prefix(&root).unwrap_or(p);
+                    let rel = p.strip_prefix(&abs_root).unwrap_or(p);
                     let first = rel.components().next();
                     let name = rel
                         .file_name()
@@ -188,7 +198,7 @@ fn watch(
                     let hidden =
                         name.starts_with('.') || name.ends_with('~') || name.starts_with('#');
                     !hidden
-                        && !p.starts_with(&output)
+                        && !p.starts_with(&abs_output)
                         && match first {
                             Some(Component::Normal(f)) => {
                                 f == crate::config::FILE_NAME || sources.iter().any(|s| f == *s)
@@ -198,7 +208,7 @@ fn watch(
                 })
             });
             if relevant {
-                rebuild(&root, &output, &base_url, &shared);
+                rebuild(&site, &output, &base_url, &shared);
             }
         }
     });
@@ -277,33 +287,40 @@ fn respond(request: tiny_http::Request, output: &Path, shared: &Shared) -> Resul
         );
     }
     if path == "/__bouncebook/events" {
-        let since: u64 = query
+        // Answers at once when the state differs from what the page saw, else when it changes (or after 25 s).
+        let since: i64 = query
             .split('&')
             .find_map(|kv| kv.strip_prefix("since="))
             .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
+            .unwrap_or(-1);
         let (state, changed) = &**shared;
         let guard = state.lock().map_err(|_| anyhow!("state lock poisoned"))?;
         let (guard, _) = changed
-            .wait_timeout_while(guard, Duration::from_secs(25), |s| s.version == since)
+            .wait_timeout_while(guard, Duration::from_secs(25), |s| {
+                i64::try_from(s.version).is_ok_and(|v| v == since)
+            })
             .map_err(|_| anyhow!("state lock poisoned"))?;
-        let body =
-            serde_json::json!({ "version": guard.version, "errors": guard.errors }).to_string();
+        let body = serde_json::json!({
+            "version": guard.version,
+            "output": guard.output,
+            "errors": guard.errors,
+        })
+        .to_string();
         drop(guard);
         return reply(request, 200, "application/json", body.into_bytes());
     }
-    let (built, errors, version) = {
+    let (built, errors) = {
         let s = shared
             .0
             .lock()
             .map_err(|_| anyhow!("state lock poisoned"))?;
-        (s.built, s.errors.clone(), s.version)
+        (s.output > 0, s.errors.clone())
     };
     if !built {
         let text = errors.unwrap_or_else(|| "building…".to_string());
         let page = format!(
             "<!doctype html><meta charset=utf-8><title>Build failed</title><h1>The site could not be built</h1>\
-             <pre>{}</pre><script src=\"/__bouncebook/live.js\" data-version=\"{version}\"></script>",
+             <pre>{}</pre><script src=\"/__bouncebook/live.js\" data-version=\"0\"></script>",
             crate::markdown::escape_html(&text)
         );
         return reply(request, 500, "text/html; charset=utf-8", page.into_bytes());

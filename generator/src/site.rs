@@ -88,7 +88,7 @@ impl std::fmt::Display for BuildReport {
 }
 
 /// The documents the search index covers: articles, trees and code pages, in that order.
-fn search_documents(lib: &Library, catalog: &Catalog<'_>) -> Vec<Document> {
+pub fn search_documents(lib: &Library, catalog: &Catalog<'_>) -> Vec<Document> {
     let mut docs: Vec<Document> = lib
         .articles
         .iter()

@@ -1,0 +1,204 @@
+//! `bouncebook serve` run as a process: it serves the site, rebuilds when a file changes, tells open pages to
+//! reload, and reports problems to the browser as well as the terminal.
+
+mod support;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+use support::*;
+
+/// Stops the server when the test ends, however it ends.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `GET path` → (status, body).
+fn get(address: &str, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(address).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).expect("read");
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// The live-reload state after `since` changes: (version, output version, errors).
+fn next_state(address: &str, since: i64) -> (i64, i64, Option<String>) {
+    let (status, body) = get(address, &format!("/__bouncebook/events?since={since}"));
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+    (
+        v["version"].as_i64().unwrap_or(-1),
+        v["output"].as_i64().unwrap_or(-1),
+        v["errors"].as_str().map(str::to_string),
+    )
+}
+
+/// Waits for a state that `done` accepts (a change can take more than one rebuild: editors and `write` may
+/// report a file twice).
+fn wait_for(
+    address: &str,
+    mut since: i64,
+    done: impl Fn(&(i64, i64, Option<String>)) -> bool,
+) -> (i64, i64, Option<String>) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let state = next_state(address, since);
+        if done(&state) {
+            return state;
+        }
+        assert!(Instant::now() < deadline, "no such state; last {state:?}");
+        since = state.0;
+    }
+}
+
+#[test]
+fn serves_rebuilds_reloads_and_shows_problems() {
+    let site = site_copy("basic", "serve");
+    let output = site.parent().expect("parent").join("served");
+    let mut child = bin()
+        .args(["serve", "--port", "0", "--output"])
+        .arg(&output)
+        .current_dir(&site)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start serve");
+    let stderr = child.stderr.take().expect("stderr");
+    let server = Server(child);
+    let mut lines = BufReader::new(stderr).lines();
+    let address = loop {
+        let line = lines
+            .next()
+            .expect("serve printed its address")
+            .expect("line");
+        if let Some(rest) = line.split(" at http://").nth(1) {
+            break rest.split('/').next().unwrap_or_default().to_string();
+        }
+    };
+    // Keep reading the terminal output so the server never blocks on a full pipe; collect it for asserts.
+    let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let sink = log.clone();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            if let Ok(mut l) = sink.lock() {
+                l.push_str(&line);
+                l.push('\n');
+            }
+        }
+    });
+
+    let (status, home) = get(&address, "/");
+    assert_eq!(status, 200);
+    assert!(
+        home.contains("/__bouncebook/live.js"),
+        "the page carries the live-reload script"
+    );
+    assert_eq!(
+        get(&address, "/articles/relay-denied").0,
+        301,
+        "folders redirect to their slash form"
+    );
+    assert_eq!(get(&address, "/nope/").0, 404);
+    assert_eq!(get(&address, "/../etc/passwd").0, 403);
+    let (live, script) = get(&address, "/__bouncebook/live.js");
+    assert_eq!(live, 200);
+    assert!(script.contains("location.reload()"));
+    let (version, output_version, errors) = next_state(&address, -1);
+    assert_eq!((version, output_version, errors), (1, 1, None));
+
+    // An edit: rebuilt, and a page waiting on version 1 hears about it.
+    let started = Instant::now();
+    edit(
+        &site,
+        "content/articles/relay-denied.md",
+        "The outgoing server refused to relay.",
+        "Edited while serving.",
+    );
+    let (version, output_version, errors) = next_state(&address, 1);
+    let elapsed = started.elapsed();
+    assert!(version > 1 && output_version == version && errors.is_none());
+    assert!(
+        get(&address, "/articles/relay-denied/")
+            .1
+            .contains("Edited while serving.")
+    );
+    eprintln!(
+        "edit to reload signal: {} ms (debug build)",
+        elapsed.as_millis()
+    );
+
+    // A content problem: the pages are still rebuilt, and the problem is reported.
+    edit(
+        &site,
+        "content/articles/relay-denied.md",
+        "Edited while serving.",
+        "Now [broken](@/articles/nope.md).",
+    );
+    let (version, output_version, errors) = wait_for(&address, version, |s| s.2.is_some());
+    assert_eq!(
+        output_version, version,
+        "the pages were rebuilt despite the problem"
+    );
+    let errors = errors.unwrap_or_default();
+    assert!(
+        errors.contains("content/articles/relay-denied.md:11:5: broken link `@/articles/nope.md`"),
+        "{errors}"
+    );
+    assert!(
+        get(&address, "/articles/relay-denied/")
+            .1
+            .contains("Now <a")
+    );
+
+    // A config problem: nothing is rebuilt, the previous pages stay up, and the problem is reported.
+    edit(&site, "bouncebook.toml", "title =", "titel =");
+    let (failed, stuck, errors) = wait_for(&address, version, |s| {
+        s.2.as_deref().is_some_and(|e| e.contains("titel"))
+    });
+    assert!(stuck < failed, "no pages were written by the failed build");
+    assert!(
+        errors
+            .unwrap_or_default()
+            .contains("bouncebook.toml:1:1: unknown field `titel`")
+    );
+    assert_eq!(get(&address, "/").0, 200);
+
+    // Fixed: clean again.
+    edit(&site, "bouncebook.toml", "titel =", "title =");
+    edit(
+        &site,
+        "content/articles/relay-denied.md",
+        "Now [broken](@/articles/nope.md).",
+        "Fixed.",
+    );
+    wait_for(&address, -1, |s| s.2.is_none() && s.1 == s.0);
+    let terminal = log.lock().map(|l| l.clone()).unwrap_or_default();
+    assert!(
+        terminal.contains("broken link `@/articles/nope.md`"),
+        "{terminal}"
+    );
+    drop(server);
+}
