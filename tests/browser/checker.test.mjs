@@ -197,6 +197,18 @@ test("after the checker loaded, pasting made no network request", () => {
   assert.ok(requests.some((r) => /\/widget\/checker_bg\.wasm(\?|$)/.test(r.url)), "the request log works");
 });
 
+test("the embedding guide's live demo works", { skip: !siteUnderTest().real && "needs the site built by bouncebook" }, async () => {
+  const p = await browser.newPage();
+  const res = await p.goto(server.url + "/articles/embed-the-checker/");
+  assert.equal(res.status(), 200);
+  assert.ok(await p.evaluate(() => document.querySelector("bounce-checker")?.hasAttribute("compact")));
+  const report = await paste(p, "554 5.7.1 <friend@example.org>: Relay access denied");
+  assert.equal(report.bounces[0].reason, "norelaying");
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await p.screenshot({ path: join(ARTIFACTS, "embed-guide.png"), fullPage: true });
+  await p.close();
+});
+
 test("screenshots at desktop and phone widths", async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   const text = readFileSync(join(FIXTURES, "bounces/outlook-display-ndr.txt"), "utf8");
