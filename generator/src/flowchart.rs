@@ -119,12 +119,16 @@ pub fn render(tree: &DecisionTree) -> String {
     // One lane per target that something leads to: from the highest option leading there down to the target.
     let entry = |i: usize| placed[i].as_ref().map_or(0.0, |p| p.top + 14.0);
     let mut spans: Vec<(f64, f64, usize)> = Vec::new();
+    let mut span_of: Vec<Option<usize>> = vec![None; tree.steps.len()];
     for &i in &order {
         let Some(p) = &placed[i] else { continue };
         for &(py, next) in &p.ports {
-            match spans.iter_mut().find(|s| s.2 == next) {
-                Some(s) => s.0 = s.0.min(py),
-                None => spans.push((py, entry(next), next)),
+            match span_of[next] {
+                Some(k) => spans[k].0 = spans[k].0.min(py),
+                None => {
+                    span_of[next] = Some(spans.len());
+                    spans.push((py, entry(next), next));
+                }
             }
         }
     }

@@ -37,6 +37,9 @@ enum Command {
         /// Write HTML as rendered, not minified (to read or diff the output).
         #[arg(long)]
         no_minify: bool,
+        /// Print how long each stage took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Build, serve on localhost, and rebuild and reload the page on every change.
     Serve {
@@ -116,7 +119,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output,
             base_url,
             no_minify,
-        } => build_cmd(&root, Overrides { output, base_url }, !no_minify),
+            timings,
+        } => build_cmd(&root, Overrides { output, base_url }, !no_minify, timings),
         Command::Serve {
             root,
             port,
@@ -209,8 +213,11 @@ fn print_problems(errors: &[ContentError]) {
     }
 }
 
-fn build_cmd(root: &Path, overrides: Overrides, minify: bool) -> Result<ExitCode> {
-    let site = match generator::library::load_site(root, overrides)? {
+fn build_cmd(root: &Path, overrides: Overrides, minify: bool, timings: bool) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let loaded = generator::library::load_site(root, overrides)?;
+    let load_time = started.elapsed();
+    let site = match loaded {
         Ok(site) => site,
         Err(errors) => {
             print_problems(&errors);
@@ -241,6 +248,19 @@ fn build_cmd(root: &Path, overrides: Overrides, minify: bool) -> Result<ExitCode
         eprintln!("{}", generator::widget::note());
     }
     println!("{report}");
+    if timings {
+        println!(
+            "{:>8.1} ms  read and check content",
+            load_time.as_secs_f64() * 1000.0
+        );
+        for (stage, time) in &report.timings {
+            println!("{:>8.1} ms  {stage}", time.as_secs_f64() * 1000.0);
+        }
+        println!(
+            "{:>8.1} ms  in all",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
     println!("output: {}", site.settings.output.display());
     Ok(ExitCode::SUCCESS)
 }

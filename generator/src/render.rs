@@ -72,6 +72,16 @@ pub struct Renderer<'a> {
     pub theme: &'a Theme,
     /// Whether the site has the browser checker.
     pub widget: bool,
+    /// Per tree: each step's parents and depth, computed once.
+    pub tree_shapes: Vec<(Vec<Vec<usize>>, Vec<usize>)>,
+}
+
+/// Each tree's parents and depths per step, for [`Renderer::tree_shapes`].
+pub fn tree_shapes(lib: &Library) -> Vec<(Vec<Vec<usize>>, Vec<usize>)> {
+    lib.trees
+        .iter()
+        .map(|t| (t.parents(), t.depths()))
+        .collect()
 }
 
 impl Renderer<'_> {
@@ -316,9 +326,7 @@ impl Renderer<'_> {
             }
             Job::Step(t, i) => {
                 let tree = &lib.trees[t];
-                // Parents and depths are small per tree; computing them per step keeps jobs independent.
-                let parents = tree.parents();
-                let depths = tree.depths();
+                let (parents, depths) = &self.tree_shapes[t];
                 let view = pages::step_view(lib, tree, i, &parents[i], depths[i]);
                 let url = tree.step_url(i);
                 let title = if i == tree.start {

@@ -58,34 +58,43 @@ fn keep(token: &str) -> bool {
 /// `-` or `_`; a joined word is emitted whole and as its parts (a status code is never split).
 pub fn tokenize(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for word in words(text) {
-        let word = word.to_lowercase();
+    for_each_token(text, |t| out.push(t.to_string()));
+    out
+}
+
+/// Adds a term of a joined word once.
+fn emit<'a>(emitted: &mut Vec<&'a str>, t: &'a str) {
+    if keep(t) && !emitted.contains(&t) {
+        emitted.push(t);
+    }
+}
+
+/// [`tokenize`] without allocating a string per term: `f` sees each term in order.
+pub fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
+    let lower = text.to_lowercase();
+    for word in words(&lower) {
         if !word.contains(is_joiner) {
-            if keep(&word) {
-                out.push(word);
+            if keep(word) {
+                f(word);
             }
             continue;
         }
-        let mut emitted: Vec<String> = Vec::new();
-        let mut emit = |t: &str| {
-            if keep(t) && !emitted.iter().any(|e| e == t) {
-                emitted.push(t.to_string());
-            }
-        };
-        emit(&word);
+        let mut emitted: Vec<&str> = Vec::new();
+        emit(&mut emitted, word);
         for part in word.split(['-', '_']) {
             if part.contains('.') && !is_status_code(part) {
-                emit(part);
+                emit(&mut emitted, part);
                 for piece in part.split('.') {
-                    emit(piece);
+                    emit(&mut emitted, piece);
                 }
             } else {
-                emit(part);
+                emit(&mut emitted, part);
             }
         }
-        out.extend(emitted);
+        for t in emitted {
+            f(t);
+        }
     }
-    out
 }
 
 /// The words of `text`: runs of letters and digits joined by single joiners (`[\p{L}\p{N}]+([._-][\p{L}\p{N}]+)*`).
@@ -191,24 +200,25 @@ pub struct Index {
 /// One document's term frequencies, field-weighted, and its length.
 fn weigh(doc: &Document) -> (HashMap<String, f64>, usize) {
     let mut tf: HashMap<String, f64> = HashMap::new();
-    let body = tokenize(&doc.text);
-    let len = body.len();
-    for t in body {
-        *tf.entry(t).or_default() += 1.0;
-    }
-    let mut field = |text: &str, w: f64| {
-        for t in tokenize(text) {
-            *tf.entry(t).or_default() += w;
+    let mut add = |t: &str, w: f64| match tf.get_mut(t) {
+        Some(v) => *v += w,
+        None => {
+            tf.insert(t.to_string(), w);
         }
     };
+    let mut len = 0;
+    for_each_token(&doc.text, |t| {
+        len += 1;
+        add(t, 1.0);
+    });
     for c in &doc.codes {
-        field(c, W_CODE);
+        for_each_token(c, |t| add(t, W_CODE));
     }
-    field(&doc.title, W_TITLE);
+    for_each_token(&doc.title, |t| add(t, W_TITLE));
     for k in &doc.keywords {
-        field(k, W_KEYWORD);
+        for_each_token(k, |t| add(t, W_KEYWORD));
     }
-    field(&doc.summary, W_SUMMARY);
+    for_each_token(&doc.summary, |t| add(t, W_SUMMARY));
     (tf, len)
 }
 
@@ -264,16 +274,22 @@ pub fn build(docs: &[Document]) -> Index {
     let weighed: Vec<(HashMap<String, f64>, usize)> = docs.par_iter().map(weigh).collect();
     let avg =
         (weighed.iter().map(|(_, l)| *l).sum::<usize>() as f64 / docs.len().max(1) as f64).max(1.0);
-    let mut postings: BTreeMap<String, Vec<(u32, u8)>> = BTreeMap::new();
+    let mut merged: HashMap<String, Vec<(u32, u8)>> = HashMap::new();
     for (id, ((tf, len), doc)) in weighed.into_iter().zip(docs).enumerate() {
         let norm = K1 * (1.0 - B + B * len as f64 / avg);
         for (term, f) in tf {
             let score = f * (K1 + 1.0) / (f + norm) * doc.boost;
             let byte = (score / MAX_TF * 255.0).round().clamp(1.0, 255.0) as u8;
-            postings.entry(term).or_default().push((id as u32, byte));
+            match merged.get_mut(&term) {
+                Some(list) => list.push((id as u32, byte)),
+                None => {
+                    merged.insert(term, vec![(id as u32, byte)]);
+                }
+            }
         }
     }
-    // Entries were pushed in id order per term, so postings are sorted.
+    // Entries were pushed in id order per term, so postings are sorted; terms are sorted here, once.
+    let postings: BTreeMap<String, Vec<(u32, u8)>> = merged.into_iter().collect();
 
     let mut files = Vec::new();
     let mut chunks = Vec::new();

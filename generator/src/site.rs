@@ -57,6 +57,8 @@ pub struct BuildReport {
     pub widget: bool,
     /// Time taken.
     pub elapsed: Duration,
+    /// Time per stage, in order (`--timings`).
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 impl std::fmt::Display for BuildReport {
@@ -211,10 +213,18 @@ fn site_file(site: &Site, search_module: Option<&str>) -> widget::SiteFile {
 /// Builds a valid site into its output folder.
 pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
+    let mut timings = Vec::new();
+    let mut stage = Instant::now();
+    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
+        timings.push((name, stage.elapsed()));
+        stage = Instant::now();
+    };
     let settings = &site.settings;
     let lib = &site.library;
     let theme = theme::load(settings).context("failed to load the theme")?;
+    lap("theme", &mut timings);
     let catalog = Catalog::new(lib);
+    lap("cross-references", &mut timings);
     let out = Output::begin(
         &settings.output,
         HtmlOptions {
@@ -227,13 +237,23 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildReport> {
         catalog: &catalog,
         theme: &theme,
         widget: widget::is_built(),
+        tree_shapes: crate::render::tree_shapes(lib),
     };
     // The index is independent of the pages: build it while they render.
-    let (index, pages) = rayon::join(
-        || search::build(&search_documents(lib, &catalog)),
-        || renderer.render_all(&out),
+    let ((index, index_time), (pages, pages_time)) = rayon::join(
+        || {
+            let t = Instant::now();
+            (search::build(&search_documents(lib, &catalog)), t.elapsed())
+        },
+        || {
+            let t = Instant::now();
+            (renderer.render_all(&out), t.elapsed())
+        },
     );
     let pages = pages?;
+    timings.push(("  search index (alongside the pages)", index_time));
+    timings.push(("  pages: render, minify, write", pages_time));
+    lap("pages and search index", &mut timings);
     for (path, bytes) in &index.files {
         out.write_output(path, bytes)?;
     }
@@ -247,8 +267,10 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildReport> {
     let wrote_widget = widget::write(&site_file(site, search_module), |path, bytes| {
         out.write_output(&path.to_string_lossy().replace('\\', "/"), bytes)
     })?;
+    lap("index files, assets, widget", &mut timings);
     let (files, bytes) = out.totals();
     out.finish()?;
+    lap("swap into place", &mut timings);
     Ok(BuildReport {
         articles: lib.articles.len(),
         pages,
@@ -260,5 +282,6 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildReport> {
         query_bytes: index.cost(SAMPLE_QUERY, 10).bytes,
         widget: wrote_widget,
         elapsed: started.elapsed(),
+        timings,
     })
 }

@@ -113,6 +113,12 @@ const m = await import(new URL("assets/search.js", import.meta.url));
 const root = new URL(".", import.meta.url).href;
 for (const q of JSON.parse(process.argv[2])) {
   const hits = await m.search(q, 5, { text: true });
+  for (const h of hits) {
+    if (typeof h.snippet !== "string" || !Array.isArray(h.marks)) throw new Error(`bad hit ${JSON.stringify(h)}`);
+    for (const [s, e] of h.marks) if (!(0 <= s && s < e && e <= h.snippet.length)) throw new Error(`bad mark in ${JSON.stringify(h)}`);
+  }
+  const plain = await m.search(q, 5);
+  if (plain.map((h) => h.url).join() !== hits.map((h) => h.url).join()) throw new Error("snippets changed the order");
   console.log(JSON.stringify(hits.map((h) => h.url.slice(root.length))));
 }
 "#,

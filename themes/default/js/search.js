@@ -285,7 +285,8 @@ export async function search(query, limit = 10, { text = false } = {}) {
     ranked.map(async ([id]) => {
       const [url, title, summary] = await row(manifest.docs, id);
       const body = text ? await row(manifest.texts, id) : "";
-      const s = (body && snippet(body, terms, prefix)) ?? snippet(summary, terms, prefix) ?? { text: summary, marks: [] };
+      const s = (body ? snippet(body, terms, prefix) : null) ??
+        snippet(summary, terms, prefix) ?? { text: summary, marks: [] };
       return { url: new URL(url, ROOT).href, title, snippet: s.text, marks: s.marks };
     }),
   );
