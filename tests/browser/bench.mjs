@@ -8,7 +8,14 @@ import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 
 const runs = Number(process.argv[2] ?? 60);
 const site = siteUnderTest();
-const server = await serve(site.dir);
+// A bare page with nothing but the snippet: everything it downloads, the widget downloaded.
+const server = await serve(site.dir, {
+  pages: {
+    "/__bench/embed.html":
+      '<!doctype html><meta charset="utf-8"><script type="module" src="/widget/bounce-checker.js"></script>' +
+      "<bounce-checker></bounce-checker>",
+  },
+});
 const browser = await launch();
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -86,7 +93,24 @@ try {
     samples[name] = { median: median(times), drawn: median(drawn), bytes: Buffer.byteLength(text) };
   }
 
-  // What a reader downloads: every file the widget loads, compressed as a static host would serve it.
+  // What an embedding page downloads, file by file, compressed as a static host would serve it: the widget's
+  // files and, when the site has one, its search module and index (imported when the widget loads).
+  const embed = await browser.newPage();
+  const fetched = [];
+  embed.on("response", (r) => fetched.push(r));
+  await embed.goto(server.url + "/__bench/embed.html");
+  await embed.waitForFunction(() => document.querySelector("bounce-checker")?._ready === true);
+  const downloads = [];
+  for (const r of fetched) {
+    const path = new URL(r.url()).pathname;
+    // The worker imports checker.js again (its own module map); a host's cache headers make that a cache hit.
+    if (path.startsWith("/__bench/") || downloads.some((d) => d.path === path)) continue;
+    const bytes = await r.body().catch(() => Buffer.alloc(0));
+    downloads.push({ path, raw: bytes.length, brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length });
+  }
+  await embed.close();
+
+  // The widget's own files, as built.
   const widget = join(site.dir, "widget");
   const files = readdirSync(widget)
     .filter((f) => !f.endsWith(".d.ts"))
@@ -105,6 +129,7 @@ try {
     JSON.stringify({
       site: site.real ? "built" : "stand-in",
       files,
+      downloads,
       runs,
       compile_ms: median(loads.map((l) => l.compile)),
       instantiate_ms: median(loads.map((l) => l.instantiate)),

@@ -172,10 +172,23 @@ fn widget() -> Result<()> {
         })
         .unwrap_or_default();
     print!("{}", crate::wasm::size_table(&sizes));
-    if let Some(total) = sizes.iter().map(|s| s.brotli).sum::<Option<u64>>() {
+    if let Some(downloads) = r["downloads"].as_array() {
+        let total: u64 = downloads.iter().filter_map(|d| d["brotli"].as_u64()).sum();
+        let extra: Vec<String> = downloads
+            .iter()
+            .filter_map(|d| d["path"].as_str())
+            .filter(|p| !p.starts_with("/widget/"))
+            .map(String::from)
+            .collect();
         println!(
-            "  everything the widget loads: {:.1} KB brotli (budget 150 KB)",
-            total as f64 / 1000.0
+            "  a page with only the snippet downloads {} files, {:.1} KB brotli (budget 150 KB){}",
+            downloads.len(),
+            total as f64 / 1000.0,
+            if extra.is_empty() {
+                String::new()
+            } else {
+                format!("; besides widget/: {}", extra.join(", "))
+            }
         );
     }
     println!(
