@@ -25,8 +25,11 @@ const MAX_INPUT = 16 * 1024 * 1024;
 
 let engine = null;
 
-/** Loads the wasm, the site file and the site's search module once per page; every element shares them. */
-function loadEngine() {
+/**
+ * Loads the wasm, the site file and (on the knowledge base's own pages) its search module, once per page; every
+ * element shares them. `kb` is the first element's knowledge-base URL.
+ */
+function loadEngine(kb) {
   engine ??= (async () => {
     const [bytes, siteText] = await Promise.all([
       fetch(new URL("checker_bg.wasm" + VERSION, HERE)).then((r) => {
@@ -39,8 +42,11 @@ function loadEngine() {
     const module = await WebAssembly.compile(bytes);
     await init({ module_or_path: module });
     const site = siteText ? JSON.parse(siteText) : {};
+    // Search results only on the knowledge base's own pages: elsewhere the answer links to its search page
+    // instead of pulling its search code and index into someone else's page.
+    const home = HERE.origin === location.origin && new URL(kb).origin === location.origin;
     let search = null;
-    if (site.search_module) {
+    if (site.search_module && home) {
       try {
         search = await import(new URL(site.search_module, new URL("..", HERE)).href);
       } catch (e) {
@@ -178,7 +184,7 @@ export class BounceChecker extends HTMLElement {
 
   connectedCallback() {
     this._status.textContent = "Loading the checker…";
-    loadEngine().then(
+    loadEngine(this.kb).then(
       () => {
         this._status.textContent = "";
         this._ready = true;
@@ -214,7 +220,7 @@ export class BounceChecker extends HTMLElement {
   /** Diagnoses `text` and shows the result; resolves to the report (see checker.d.ts, `Report`). */
   async check(text = this._input.value) {
     const seq = ++this._seq;
-    const eng = await loadEngine();
+    const eng = await loadEngine(this.kb);
     const kb = this.kb;
     const options = {
       lang: this.getAttribute("lang") || document.documentElement.lang || "en",

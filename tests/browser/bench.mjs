@@ -8,11 +8,13 @@ import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 
 const runs = Number(process.argv[2] ?? 60);
 const site = siteUnderTest();
-// A bare page with nothing but the snippet: everything it downloads, the widget downloaded.
-const server = await serve(site.dir, {
+const server = await serve(site.dir, { headers: () => ({ "access-control-allow-origin": "*" }) });
+// Another site's page with nothing but the snippet, loading the widget from the knowledge base: everything it
+// downloads, the widget downloaded.
+const provider = await serve(site.dir, {
   pages: {
-    "/__bench/embed.html":
-      '<!doctype html><meta charset="utf-8"><script type="module" src="/widget/bounce-checker.js"></script>' +
+    "/embed.html":
+      `<!doctype html><meta charset="utf-8"><script type="module" src="${server.url}/widget/bounce-checker.js"></script>` +
       "<bounce-checker></bounce-checker>",
   },
 });
@@ -93,18 +95,18 @@ try {
     samples[name] = { median: median(times), drawn: median(drawn), bytes: Buffer.byteLength(text) };
   }
 
-  // What an embedding page downloads, file by file, compressed as a static host would serve it: the widget's
-  // files and, when the site has one, its search module and index (imported when the widget loads).
+  // What an embedding page downloads, file by file, compressed as a static host would serve it. (On the
+  // knowledge base's own pages the widget also imports the site's search module and index.)
   const embed = await browser.newPage();
   const fetched = [];
   embed.on("response", (r) => fetched.push(r));
-  await embed.goto(server.url + "/__bench/embed.html");
+  await embed.goto(provider.url + "/embed.html");
   await embed.waitForFunction(() => document.querySelector("bounce-checker")?._ready === true);
   const downloads = [];
   for (const r of fetched) {
     const path = new URL(r.url()).pathname;
     // The worker imports checker.js again (its own module map); a host's cache headers make that a cache hit.
-    if (path.startsWith("/__bench/") || downloads.some((d) => d.path === path)) continue;
+    if (path === "/embed.html" || downloads.some((d) => d.path === path)) continue;
     const bytes = await r.body().catch(() => Buffer.alloc(0));
     downloads.push({ path, raw: bytes.length, brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length });
   }
@@ -141,4 +143,5 @@ try {
 } finally {
   await browser.close();
   await server.close();
+  await provider.close();
 }

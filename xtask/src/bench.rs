@@ -181,7 +181,7 @@ fn widget() -> Result<()> {
             .map(String::from)
             .collect();
         println!(
-            "  a page with only the snippet downloads {} files, {:.1} KB brotli (budget 150 KB){}",
+            "  another site's page with only the snippet downloads {} files, {:.1} KB brotli (budget 150 KB){}",
             downloads.len(),
             total as f64 / 1000.0,
             if extra.is_empty() {
