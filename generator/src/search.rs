@@ -7,12 +7,12 @@
 //! many of the query's terms a page has, so a whole pasted error line ranks the page that shares most of it
 //! first.
 //!
-//! Files (in `search/`), so a query loads only what it needs:
+//! Files (in `search/`), so a query loads only what it needs; all but the manifest are gzip-compressed:
 //! - `index.json`: the manifest: document count, the first term of each term chunk, the first document of each
 //!   document bucket, and whether the index is small enough to load whole.
 //! - `t-<hash>.bin`: term chunks, terms in sorted order, each with its postings (binary, see [`encode_chunk`]).
-//! - `d-<hash>.json`: document buckets: `[url, title, summary]` per document, for results.
-//! - `x-<hash>.json`: text buckets: each document's text, for snippets on the search page. The checker widget
+//! - `d-<hash>.bin`: document buckets, JSON: `[url, title, summary]` per document, for results.
+//! - `x-<hash>.bin`: text buckets, JSON: each document's text, for snippets on the search page. The checker widget
 //!   shows summaries instead, so a small index (manifest, chunks and documents) can be loaded whole up front
 //!   while the text, the largest part, is fetched only for the results a reader sees.
 //!
@@ -20,6 +20,7 @@
 //! together (a test runs the JavaScript against the Rust results when node is installed).
 
 use crate::output::content_hash;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -150,15 +151,15 @@ const W_TITLE: f64 = 5.0;
 const W_KEYWORD: f64 = 3.0;
 const W_SUMMARY: f64 = 2.0;
 /// Stored text per document, for snippets.
-const TEXT_CAP: usize = 4000;
+const TEXT_CAP: usize = 2500;
 /// Target sizes of one term chunk, one document bucket and one text bucket: a query loads a few of each, so
 /// smaller files mean fewer bytes per query, larger ones fewer files.
 const CHUNK_BYTES: usize = 48 * 1024;
 const BUCKET_BYTES: usize = 32 * 1024;
-const TEXT_BUCKET_BYTES: usize = 16 * 1024;
-/// Indexes up to this size are loaded whole when the search module loads (the checker widget requires that
-/// nothing is fetched after it has loaded).
-const PRELOAD_BYTES: usize = 512 * 1024;
+const TEXT_BUCKET_BYTES: usize = 32 * 1024;
+/// Indexes whose terms and document list compress to this size or less are loaded whole when the search module
+/// loads (the checker widget requires that nothing is fetched after it has loaded).
+const PRELOAD_BYTES: usize = 256 * 1024;
 
 /// The manifest, `search/index.json`.
 #[derive(Debug, Serialize)]
@@ -270,7 +271,6 @@ fn squeeze(text: &str, cap: usize) -> String {
 
 /// Builds the index of `docs` (their order is their id).
 pub fn build(docs: &[Document]) -> Index {
-    use rayon::prelude::*;
     let weighed: Vec<(HashMap<String, f64>, usize)> = docs.par_iter().map(weigh).collect();
     let avg =
         (weighed.iter().map(|(_, l)| *l).sum::<usize>() as f64 / docs.len().max(1) as f64).max(1.0);
@@ -291,10 +291,9 @@ pub fn build(docs: &[Document]) -> Index {
     // Entries were pushed in id order per term, so postings are sorted; terms are sorted here, once.
     let postings: BTreeMap<String, Vec<(u32, u8)>> = merged.into_iter().collect();
 
-    let mut files = Vec::new();
-    let mut chunks = Vec::new();
-    let mut manifest_chunks = Vec::new();
+    // Chunk boundaries first (cheap), then encoding and compression in parallel.
     let all: Vec<(&String, &Vec<(u32, u8)>)> = postings.iter().collect();
+    let mut ranges = Vec::new();
     let mut start = 0;
     while start < all.len() {
         let mut end = start;
@@ -303,12 +302,21 @@ pub fn build(docs: &[Document]) -> Index {
             size += all[end].0.len() + all[end].1.len() * 2 + 6;
             end += 1;
         }
-        let bytes = encode_chunk(all[start..end].iter().copied());
-        let name = format!("t-{}.bin", content_hash(&bytes));
-        chunks.push((all[start].0.clone(), bytes.len()));
-        manifest_chunks.push((all[start].0.as_str(), name.clone()));
-        files.push((format!("search/{name}"), bytes));
+        ranges.push(start..end);
         start = end;
+    }
+    let encoded: Vec<Vec<u8>> = ranges
+        .par_iter()
+        .map(|r| gzip(&encode_chunk(all[r.clone()].iter().copied())))
+        .collect();
+    let mut files = Vec::new();
+    let mut chunks = Vec::new();
+    let mut manifest_chunks = Vec::new();
+    for (r, bytes) in ranges.into_iter().zip(encoded) {
+        let name = format!("t-{}.bin", content_hash(&bytes));
+        chunks.push((all[r.start].0.clone(), bytes.len()));
+        manifest_chunks.push((all[r.start].0.as_str(), name.clone()));
+        files.push((format!("search/{name}"), bytes));
     }
 
     let (buckets, manifest_docs) = write_buckets(docs, "d", BUCKET_BYTES, &mut files, |d| {
@@ -346,35 +354,54 @@ pub fn build(docs: &[Document]) -> Index {
 type Bucket = (usize, usize);
 
 /// Splits documents into JSON buckets of about `target` bytes, one `row` per document, named
-/// `<prefix>-<hash>.json`. Returns (first id, size) and (first id, file name) per bucket.
+/// `<prefix>-<hash>.bin` (gzip-compressed JSON). Returns (first id, size) and (first id, file name) per bucket.
 fn write_buckets(
     docs: &[Document],
     prefix: &str,
     target: usize,
     files: &mut Vec<(String, Vec<u8>)>,
-    row: impl Fn(&Document) -> serde_json::Value,
+    row: impl Fn(&Document) -> serde_json::Value + Sync,
 ) -> (Vec<Bucket>, Vec<(usize, String)>) {
-    let mut sizes = Vec::new();
-    let mut names = Vec::new();
+    use rayon::prelude::*;
+    let rows: Vec<String> = docs.par_iter().map(|d| row(d).to_string()).collect();
+    let mut ranges = Vec::new();
     let mut start = 0;
-    while start < docs.len() {
-        let mut rows = Vec::new();
-        let mut size = 0;
+    while start < rows.len() {
         let mut end = start;
-        while end < docs.len() && (size < target || end == start) {
-            let r = row(&docs[end]);
-            size += r.to_string().len() + 1;
-            rows.push(r);
+        let mut size = 0;
+        while end < rows.len() && (size < target || end == start) {
+            size += rows[end].len() + 1;
             end += 1;
         }
-        let bytes = serde_json::to_vec(&rows).unwrap_or_default();
-        let name = format!("{prefix}-{}.json", content_hash(&bytes));
-        sizes.push((start, bytes.len()));
-        names.push((start, name.clone()));
-        files.push((format!("search/{name}"), bytes));
+        ranges.push(start..end);
         start = end;
     }
+    let encoded: Vec<Vec<u8>> = ranges
+        .par_iter()
+        .map(|r| gzip(format!("[{}]", rows[r.clone()].join(",")).as_bytes()))
+        .collect();
+    let mut sizes = Vec::new();
+    let mut names = Vec::new();
+    for (r, bytes) in ranges.into_iter().zip(encoded) {
+        let name = format!("{prefix}-{}.bin", content_hash(&bytes));
+        sizes.push((r.start, bytes.len()));
+        names.push((r.start, name.clone()));
+        files.push((format!("search/{name}"), bytes));
+    }
     (sizes, names)
+}
+
+/// Gzip, which browsers undo with `DecompressionStream`. The files are named `.bin` so that no host adds a
+/// `Content-Encoding` of its own and no browser unpacks them first.
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(bytes.len() / 3),
+        flate2::Compression::new(6),
+    );
+    // Writing to a Vec cannot fail.
+    let _ = encoder.write_all(bytes);
+    encoder.finish().unwrap_or_default()
 }
 
 /// What one query costs the browser.

@@ -163,6 +163,20 @@ fn the_browser_ranks_as_rust_does_on_the_bundled_knowledge_base() {
     compare(&repo(), "search-js-bundled");
 }
 
+/// `n` made-up words, different for each `seed`: text that compresses about as badly as real prose.
+fn noise(seed: usize, n: usize) -> String {
+    let mut x = (seed as u64).wrapping_mul(6_364_136_223_846_793_005) ^ 0x9e37_79b9_7f4a_7c15;
+    (0..n)
+        .map(|_| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            format!("{:x}", x >> 40)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[test]
 fn the_browser_ranks_as_rust_does_on_a_chunked_index() {
     // Enough distinct words for several term chunks and document buckets.
@@ -170,10 +184,7 @@ fn the_browser_ranks_as_rust_does_on_a_chunked_index() {
         .map(|i| search::Document {
             url: format!("p/{i}/"),
             title: format!("Page {i} about mailbox{} and relay{}", i % 97, i % 13),
-            summary: format!(
-                "Summary {i}: {}",
-                "a sentence long enough to make the list of documents big. ".repeat(2)
-            ),
+            summary: format!("Summary {i}: {}", noise(i, 60)),
             codes: vec![format!("5.{}.{}", i % 8, i % 30)],
             keywords: Vec::new(),
             text: format!(

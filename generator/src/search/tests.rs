@@ -97,13 +97,28 @@ fn files_and_costs() {
     let names: Vec<&str> = index.files.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names.len(), 4, "{names:?}");
     assert!(names[0].starts_with("search/t-") && names[0].ends_with(".bin"));
-    assert!(names[1].starts_with("search/d-") && names[1].ends_with(".json"));
-    assert!(names[2].starts_with("search/x-") && names[2].ends_with(".json"));
+    assert!(names[1].starts_with("search/d-") && names[1].ends_with(".bin"));
+    assert!(names[2].starts_with("search/x-") && names[2].ends_with(".bin"));
+    assert_eq!(index.files[1].1[..2], [0x1f, 0x8b], "gzip");
     assert_eq!(names[3], "search/index.json");
     assert!(index.preload());
     let cost = index.cost("5.7.1", 10);
     assert_eq!(cost.bytes, index.bytes());
     assert_eq!(cost.files, 4);
+}
+
+/// `n` made-up words, different for each `seed`: text that compresses about as badly as real prose.
+fn noise(seed: usize, n: usize) -> String {
+    let mut x = (seed as u64).wrapping_mul(6_364_136_223_846_793_005) ^ 0x9e37_79b9_7f4a_7c15;
+    (0..n)
+        .map(|_| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            format!("{:x}", x >> 40)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[test]
@@ -118,7 +133,7 @@ fn chunks_split_large_indexes() {
                 &[],
                 &format!("word{i} common other{} {}", i * 7, "filler ".repeat(30)),
             );
-            d.summary = "a summary long enough to make the document list large ".repeat(3);
+            d.summary = noise(i, 30);
             d
         })
         .collect();

@@ -52,15 +52,24 @@ export function tokenize(text) {
 let loaded = 0;
 const files = new Map();
 
+/** Undoes the gzip the generator applied (files are named .bin, so no host or browser has undone it already). */
+async function gunzip(buffer) {
+  const b = new Uint8Array(buffer);
+  if (b[0] !== 0x1f || b[1] !== 0x8b) return buffer;
+  const stream = new Blob([buffer]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Response(stream).arrayBuffer();
+}
+
 function fetchFile(name, kind) {
   if (!files.has(name)) {
     files.set(
       name,
       fetch(new URL(name, BASE)).then(async (r) => {
         if (!r.ok) throw new Error(`search/${name}: HTTP ${r.status}`);
-        const data = kind === "bin" ? await r.arrayBuffer() : await r.json();
-        loaded += kind === "bin" ? data.byteLength : Number(r.headers.get("content-length")) || 0;
-        return kind === "bin" ? decodeChunk(data) : data;
+        const raw = await r.arrayBuffer();
+        loaded += raw.byteLength;
+        const data = await gunzip(raw);
+        return kind === "bin" ? decodeChunk(data) : JSON.parse(new TextDecoder().decode(data));
       }),
     );
   }
