@@ -1,0 +1,139 @@
+//! Markdown features, one test each: anchors and the table of contents, heading order, internal links,
+//! callouts, tables, footnotes, code, task lists, search text, image descriptions.
+
+use super::*;
+
+fn html(md: &str) -> String {
+    render(
+        md,
+        Context {
+            root: "../../",
+            article_dir: Some(""),
+        },
+    )
+    .html
+}
+
+#[test]
+fn headings_get_unique_anchors_and_a_toc() {
+    let r = render(
+        "## How to fix it\n\n### Step\n\n## How to fix it\n\n## Custom {#mine}\n",
+        Context {
+            root: "",
+            article_dir: None,
+        },
+    );
+    let ids: Vec<&str> = r.toc.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids, ["how-to-fix-it", "step", "how-to-fix-it-1", "mine"]);
+    assert!(
+        r.html
+            .contains("<h2 id=\"how-to-fix-it\">How to fix it <a class=\"anchor\"")
+    );
+    assert!(r.problems.is_empty());
+}
+
+#[test]
+fn heading_order_problems() {
+    let r = render(
+        "# Title\n\n## A\n\n#### D\n",
+        Context {
+            root: "",
+            article_dir: None,
+        },
+    );
+    let messages: Vec<&str> = r.problems.iter().map(|(_, m)| m.as_str()).collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(messages[0].starts_with("use `##` for sections"));
+    assert!(messages[1].starts_with("heading level jumps from ## to ####"));
+    assert_eq!(r.problems[1].0, 15);
+}
+
+#[test]
+fn internal_links_are_rewritten_and_recorded() {
+    let r = render(
+        "See [a](@/articles/relay-denied.md#fix), [t](@/trees/start.toml#auth), [r](other.md), [s](#top).",
+        Context {
+            root: "../../",
+            article_dir: Some(""),
+        },
+    );
+    assert!(
+        r.html.contains("href=\"../../articles/relay-denied/#fix\""),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html.contains("href=\"../../trees/start/auth/\""),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html.contains("href=\"../../articles/other/\""),
+        "{}",
+        r.html
+    );
+    let targets: Vec<(&Target, Option<&str>)> = r
+        .links
+        .iter()
+        .map(|l| (&l.target, l.anchor.as_deref()))
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            (&Target::Article("relay-denied".into()), Some("fix")),
+            (&Target::Tree("start".into()), Some("auth")),
+            (&Target::Article("other".into()), None),
+            (&Target::SamePage, Some("top")),
+        ]
+    );
+    assert_eq!(r.links[0].offset, 4);
+}
+
+#[test]
+fn unknown_internal_link_kind_is_a_problem() {
+    let r = render(
+        "[x](@/codes/550)",
+        Context {
+            root: "",
+            article_dir: None,
+        },
+    );
+    assert_eq!(r.problems.len(), 1);
+    assert!(
+        r.problems[0]
+            .1
+            .starts_with("unknown internal link `@/codes/550`")
+    );
+}
+
+#[test]
+fn callouts_tables_footnotes_code() {
+    insta::assert_snapshot!(html(
+        "> [!WARNING]\n> Port 26 is not standard.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n\
+         Text[^n] and more[^m].\n\n[^m]: Second.\n[^n]: First.\n\n```sh\necho '<hi>'\n```\n\n- [x] done\n"
+    ));
+}
+
+#[test]
+fn text_is_collected_for_search() {
+    let r = render(
+        "## Fix\n\nUse `587` now.\n\n```text\n550 5.7.1 denied\n```\n",
+        Context {
+            root: "",
+            article_dir: None,
+        },
+    );
+    assert_eq!(r.text, "Fix\nUse 587 now.\n550 5.7.1 denied\n");
+}
+
+#[test]
+fn images_need_alt_text() {
+    let r = render(
+        "![](x.png) ![ok](y.png)",
+        Context {
+            root: "",
+            article_dir: None,
+        },
+    );
+    assert_eq!(r.problems.len(), 1);
+}
