@@ -22,6 +22,7 @@
 use crate::output::content_hash;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 /// Words too common to help; protocol words (`from`, `to` in `MAIL FROM`/`RCPT TO`...) are deliberately kept
@@ -123,19 +124,19 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 
 /// A page to index.
 #[derive(Clone, Debug, Default)]
-pub struct Document {
+pub struct Document<'a> {
     /// URL relative to the site root.
-    pub url: String,
+    pub url: Cow<'a, str>,
     /// Title.
-    pub title: String,
+    pub title: Cow<'a, str>,
     /// Summary (shown when no better snippet is found).
-    pub summary: String,
+    pub summary: Cow<'a, str>,
     /// Codes the page is about (weighted highest).
-    pub codes: Vec<String>,
+    pub codes: Vec<Cow<'a, str>>,
     /// Tags and other keywords.
-    pub keywords: Vec<String>,
-    /// The body as plain text.
-    pub text: String,
+    pub keywords: Vec<Cow<'a, str>>,
+    /// The body as plain text (borrowed from the article, which already holds it).
+    pub text: Cow<'a, str>,
     /// How much this kind of page counts (articles 1, others less).
     pub boost: f64,
 }
@@ -199,7 +200,7 @@ pub struct Index {
 }
 
 /// One document's term frequencies, field-weighted, and its length.
-fn weigh(doc: &Document) -> (HashMap<String, f64>, usize) {
+fn weigh(doc: &Document<'_>) -> (HashMap<String, f64>, usize) {
     let mut tf: HashMap<String, f64> = HashMap::new();
     let mut add = |t: &str, w: f64| match tf.get_mut(t) {
         Some(v) => *v += w,
@@ -270,26 +271,48 @@ fn squeeze(text: &str, cap: usize) -> String {
 }
 
 /// Builds the index of `docs` (their order is their id).
-pub fn build(docs: &[Document]) -> Index {
-    let weighed: Vec<(HashMap<String, f64>, usize)> = docs.par_iter().map(weigh).collect();
-    let avg =
-        (weighed.iter().map(|(_, l)| *l).sum::<usize>() as f64 / docs.len().max(1) as f64).max(1.0);
-    let mut merged: HashMap<String, Vec<(u32, u8)>> = HashMap::new();
-    for (id, ((tf, len), doc)) in weighed.into_iter().zip(docs).enumerate() {
-        let norm = K1 * (1.0 - B + B * len as f64 / avg);
-        for (term, f) in tf {
-            let score = f * (K1 + 1.0) / (f + norm) * doc.boost;
-            let byte = (score / MAX_TF * 255.0).round().clamp(1.0, 255.0) as u8;
-            match merged.get_mut(&term) {
-                Some(list) => list.push((id as u32, byte)),
-                None => {
-                    merged.insert(term, vec![(id as u32, byte)]);
-                }
+pub fn build(docs: &[Document<'_>]) -> Index {
+    // Documents are weighed in parallel, a batch at a time, and their terms interned as they come, so memory
+    // holds one small (term id, frequency) list per document rather than a hash map per document.
+    const BATCH: usize = 512;
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut terms: Vec<String> = Vec::new();
+    let mut per_doc: Vec<Vec<(u32, f32)>> = Vec::with_capacity(docs.len());
+    let mut lens: Vec<usize> = Vec::with_capacity(docs.len());
+    for batch in docs.chunks(BATCH) {
+        let weighed: Vec<(HashMap<String, f64>, usize)> = batch.par_iter().map(weigh).collect();
+        for (tf, len) in weighed {
+            let mut list: Vec<(u32, f32)> = Vec::with_capacity(tf.len());
+            for (term, f) in tf {
+                let id = match ids.get(&term) {
+                    Some(&id) => id,
+                    None => {
+                        let id = terms.len() as u32;
+                        ids.insert(term.clone(), id);
+                        terms.push(term);
+                        id
+                    }
+                };
+                list.push((id, f as f32));
             }
+            per_doc.push(list);
+            lens.push(len);
         }
     }
-    // Entries were pushed in id order per term, so postings are sorted; terms are sorted here, once.
-    let postings: BTreeMap<String, Vec<(u32, u8)>> = merged.into_iter().collect();
+    drop(ids);
+    let avg = (lens.iter().sum::<usize>() as f64 / docs.len().max(1) as f64).max(1.0);
+    let mut lists: Vec<Vec<(u32, u8)>> = vec![Vec::new(); terms.len()];
+    for (id, ((list, len), doc)) in per_doc.into_iter().zip(lens).zip(docs).enumerate() {
+        let norm = K1 * (1.0 - B + B * len as f64 / avg);
+        for (term, f) in list {
+            let f = f64::from(f);
+            let score = f * (K1 + 1.0) / (f + norm) * doc.boost;
+            let byte = (score / MAX_TF * 255.0).round().clamp(1.0, 255.0) as u8;
+            lists[term as usize].push((id as u32, byte));
+        }
+    }
+    // Documents were visited in id order, so postings are sorted; terms are sorted here, once.
+    let postings: BTreeMap<String, Vec<(u32, u8)>> = terms.into_iter().zip(lists).collect();
 
     // Chunk boundaries first (cheap), then encoding and compression in parallel.
     let all: Vec<(&String, &Vec<(u32, u8)>)> = postings.iter().collect();
@@ -356,11 +379,11 @@ type Bucket = (usize, usize);
 /// Splits documents into JSON buckets of about `target` bytes, one `row` per document, named
 /// `<prefix>-<hash>.bin` (gzip-compressed JSON). Returns (first id, size) and (first id, file name) per bucket.
 fn write_buckets(
-    docs: &[Document],
+    docs: &[Document<'_>],
     prefix: &str,
     target: usize,
     files: &mut Vec<(String, Vec<u8>)>,
-    row: impl Fn(&Document) -> serde_json::Value + Sync,
+    row: impl Fn(&Document<'_>) -> serde_json::Value + Sync,
 ) -> (Vec<Bucket>, Vec<(usize, String)>) {
     use rayon::prelude::*;
     let rows: Vec<String> = docs.par_iter().map(|d| row(d).to_string()).collect();

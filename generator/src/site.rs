@@ -11,6 +11,7 @@ use crate::search::{self, Document};
 use crate::tree::StepKind;
 use crate::{theme, widget};
 use anyhow::{Context, Result};
+use std::borrow::Cow;
 use std::time::{Duration, Instant};
 
 /// A query typical of what readers paste, used to report what one search loads.
@@ -90,17 +91,18 @@ impl std::fmt::Display for BuildReport {
 }
 
 /// The documents the search index covers: articles, trees and code pages, in that order.
-pub fn search_documents(lib: &Library, catalog: &Catalog<'_>) -> Vec<Document> {
-    let mut docs: Vec<Document> = lib
+pub fn search_documents<'a>(lib: &'a Library, catalog: &'a Catalog<'_>) -> Vec<Document<'a>> {
+    let borrow = |v: &'a [String]| v.iter().map(|s| Cow::Borrowed(s.as_str())).collect();
+    let mut docs: Vec<Document<'a>> = lib
         .articles
         .iter()
         .map(|a| Document {
-            url: a.url.clone(),
-            title: a.title.clone(),
-            summary: a.summary.clone(),
-            codes: a.codes.clone(),
-            keywords: a.tags.clone(),
-            text: a.text.clone(),
+            url: Cow::Borrowed(&a.url),
+            title: Cow::Borrowed(&a.title),
+            summary: Cow::Borrowed(&a.summary),
+            codes: borrow(&a.codes),
+            keywords: borrow(&a.tags),
+            text: Cow::Borrowed(&a.text),
             boost: 1.0,
         })
         .collect();
@@ -127,12 +129,12 @@ pub fn search_documents(lib: &Library, catalog: &Catalog<'_>) -> Vec<Document> {
             }
         }
         docs.push(Document {
-            url: t.url.clone(),
-            title: t.title.clone(),
-            summary: t.summary.clone(),
+            url: Cow::Borrowed(&t.url),
+            title: Cow::Borrowed(&t.title),
+            summary: Cow::Borrowed(&t.summary),
             codes: Vec::new(),
             keywords: Vec::new(),
-            text,
+            text: Cow::Owned(text),
             boost: 0.7,
         });
     }
@@ -143,16 +145,16 @@ pub fn search_documents(lib: &Library, catalog: &Catalog<'_>) -> Vec<Document> {
             .map(|e| (e.title.as_str(), e.meaning.as_str()))
             .unwrap_or_default();
         docs.push(Document {
-            url: c.url.clone(),
+            url: Cow::Borrowed(&c.url),
             title: if title.is_empty() {
-                c.code.clone()
+                Cow::Borrowed(&c.code)
             } else {
-                format!("{} {title}", c.code)
+                Cow::Owned(format!("{} {title}", c.code))
             },
-            summary: meaning.to_string(),
-            codes: vec![c.code.clone()],
+            summary: Cow::Borrowed(meaning),
+            codes: vec![Cow::Borrowed(&c.code)],
             keywords: Vec::new(),
-            text: String::new(),
+            text: Cow::Borrowed(""),
             boost: 0.5,
         });
     }

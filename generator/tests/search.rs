@@ -35,7 +35,7 @@ fn index_of(root: &Path) -> (Index, Vec<String>) {
         .expect("config");
     let catalog = Catalog::new(&site.library);
     let docs = generator::site::search_documents(&site.library, &catalog);
-    let urls = docs.iter().map(|d| d.url.clone()).collect();
+    let urls = docs.iter().map(|d| d.url.to_string()).collect();
     (search::build(&docs), urls)
 }
 
@@ -182,23 +182,24 @@ fn the_browser_ranks_as_rust_does_on_a_chunked_index() {
     // Enough distinct words for several term chunks and document buckets.
     let docs: Vec<search::Document> = (0..3000)
         .map(|i| search::Document {
-            url: format!("p/{i}/"),
-            title: format!("Page {i} about mailbox{} and relay{}", i % 97, i % 13),
-            summary: format!("Summary {i}: {}", noise(i, 60)),
-            codes: vec![format!("5.{}.{}", i % 8, i % 30)],
+            url: format!("p/{i}/").into(),
+            title: format!("Page {i} about mailbox{} and relay{}", i % 97, i % 13).into(),
+            summary: format!("Summary {i}: {}", noise(i, 60)).into(),
+            codes: vec![format!("5.{}.{}", i % 8, i % 30).into()],
             keywords: Vec::new(),
             text: format!(
                 "word{i} quota{} authentication{} rcpt data {}",
                 i % 50,
                 i % 7,
                 "filler ".repeat(40)
-            ),
+            )
+            .into(),
             boost: 1.0,
         })
         .collect();
     let index = search::build(&docs);
     assert!(!index.preload(), "large enough to load in parts");
-    let urls: Vec<String> = docs.iter().map(|d| d.url.clone()).collect();
+    let urls: Vec<String> = docs.iter().map(|d| d.url.to_string()).collect();
     let queries = [
         "word1234",
         "mailbox42 relay7",

@@ -28,19 +28,19 @@ fn codes_and_protocol_words_stay_whole() {
     assert_eq!(tokenize("192.0.2.10"), ["192.0.2.10", "192", "10"]);
 }
 
-fn doc(url: &str, title: &str, codes: &[&str], text: &str) -> Document {
+fn doc(url: &str, title: &str, codes: &[&str], text: &str) -> Document<'static> {
     Document {
-        url: url.into(),
-        title: title.into(),
-        summary: String::new(),
-        codes: codes.iter().map(|c| c.to_string()).collect(),
+        url: url.to_string().into(),
+        title: title.to_string().into(),
+        summary: "".into(),
+        codes: codes.iter().map(|c| c.to_string().into()).collect(),
         keywords: Vec::new(),
-        text: text.into(),
+        text: text.to_string().into(),
         boost: 1.0,
     }
 }
 
-fn sample() -> Vec<Document> {
+fn sample() -> Vec<Document<'static>> {
     vec![
         doc(
             "a/",
@@ -133,7 +133,7 @@ fn chunks_split_large_indexes() {
                 &[],
                 &format!("word{i} common other{} {}", i * 7, "filler ".repeat(30)),
             );
-            d.summary = noise(i, 30);
+            d.summary = noise(i, 30).into();
             d
         })
         .collect();
