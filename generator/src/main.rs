@@ -52,9 +52,6 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
-        /// Build into this folder (default: one in the system's temporary folder, so `public` stays as built).
-        #[arg(long, value_name = "DIR")]
-        output: Option<PathBuf>,
     },
     /// Report every problem in the site's content, rules and theme as file:line:col, without building.
     Check {
@@ -121,18 +118,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             no_minify,
             timings,
         } => build_cmd(&root, Overrides { output, base_url }, !no_minify, timings),
-        Command::Serve {
-            root,
-            port,
-            bind,
-            output,
-        } => {
-            generator::serve::serve(generator::serve::ServeOptions {
-                root,
-                bind,
-                port,
-                output,
-            })?;
+        Command::Serve { root, port, bind } => {
+            generator::serve::serve(generator::serve::ServeOptions { root, bind, port })?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { root } => check_cmd(&root),

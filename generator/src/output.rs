@@ -1,7 +1,8 @@
 //! Writing the site: every file goes through [`Output::write_output`], the one place that checks paths,
 //! minifies HTML and writes (Zola's `write_content`). Files go to a staging folder beside the output folder;
 //! [`Output::finish`] swaps it in only when the whole build succeeded, so a failed build leaves the previous
-//! site untouched.
+//! site untouched. `serve` keeps the site in memory instead ([`Output::in_memory`]), which saves writing and
+//! deleting hundreds of files on every keystroke's rebuild.
 
 use anyhow::{Context, Result, bail};
 use std::path::{Component, Path, PathBuf};
@@ -42,11 +43,22 @@ pub struct HtmlOptions {
     pub inject: Option<String>,
 }
 
+/// A site held in memory: output path → bytes.
+pub type Files = std::collections::HashMap<String, Vec<u8>>;
+
+/// Where the files go.
+#[derive(Debug)]
+enum Sink {
+    /// A staging folder that replaces `target` at the end.
+    Disk { staging: PathBuf, target: PathBuf },
+    /// A map, for `serve`.
+    Memory(std::sync::Mutex<Files>),
+}
+
 /// A build's output, being written.
 #[derive(Debug)]
 pub struct Output {
-    staging: PathBuf,
-    target: PathBuf,
+    sink: Sink,
     html: HtmlOptions,
     files: AtomicUsize,
     bytes: AtomicUsize,
@@ -74,8 +86,10 @@ impl Output {
         std::fs::create_dir_all(&staging)
             .with_context(|| format!("failed to create {}", staging.display()))?;
         Ok(Output {
-            staging,
-            target: target.to_path_buf(),
+            sink: Sink::Disk {
+                staging,
+                target: target.to_path_buf(),
+            },
             html,
             files: AtomicUsize::new(0),
             bytes: AtomicUsize::new(0),
@@ -83,10 +97,32 @@ impl Output {
         })
     }
 
+    /// Starts a site kept in memory; [`Output::into_files`] hands it over.
+    pub fn in_memory(html: HtmlOptions) -> Output {
+        Output {
+            sink: Sink::Memory(std::sync::Mutex::new(Files::new())),
+            html,
+            files: AtomicUsize::new(0),
+            bytes: AtomicUsize::new(0),
+            finished: false,
+        }
+    }
+
+    /// The files of an in-memory output (empty for one on disk).
+    pub fn into_files(mut self) -> Files {
+        self.finished = true;
+        match &mut self.sink {
+            Sink::Memory(files) => {
+                std::mem::take(files.get_mut().unwrap_or_else(|e| e.into_inner()))
+            }
+            Sink::Disk { .. } => Files::new(),
+        }
+    }
+
     /// Writes one file of the site: `rel` is its path in the output folder. HTML (`.html`) is minified here and
     /// nowhere else. Safe to call from many threads.
     pub fn write_output(&self, rel: &str, bytes: &[u8]) -> Result<()> {
-        let path = self.staging.join(safe_path(rel)?);
+        let path = safe_path(rel)?;
         let owned;
         let bytes = if rel.ends_with(".html") {
             owned = self.html_bytes(bytes);
@@ -94,11 +130,20 @@ impl Output {
         } else {
             bytes
         };
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("failed to create {}", dir.display()))?;
+        match &self.sink {
+            Sink::Disk { staging, .. } => {
+                let path = staging.join(path);
+                if let Some(dir) = path.parent() {
+                    std::fs::create_dir_all(dir)
+                        .with_context(|| format!("failed to create {}", dir.display()))?;
+                }
+                std::fs::write(&path, bytes).with_context(|| format!("failed to write {rel}"))?;
+            }
+            Sink::Memory(files) => {
+                let mut files = files.lock().unwrap_or_else(|e| e.into_inner());
+                files.insert(rel.to_string(), bytes.to_vec());
+            }
         }
-        std::fs::write(&path, bytes).with_context(|| format!("failed to write {rel}"))?;
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes.len(), Ordering::Relaxed);
         Ok(())
@@ -136,29 +181,32 @@ impl Output {
         )
     }
 
-    /// Replaces the output folder with the staged site.
+    /// Replaces the output folder with the staged site (nothing to do in memory).
     pub fn finish(mut self) -> Result<()> {
-        let old = self.staging.with_file_name(format!(
+        let Sink::Disk { staging, target } = &self.sink else {
+            self.finished = true;
+            return Ok(());
+        };
+        let old = staging.with_file_name(format!(
             "{}.old",
-            self.staging
+            staging
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default()
         ));
-        if self.target.exists() {
-            std::fs::rename(&self.target, &old).with_context(|| {
+        if target.exists() {
+            std::fs::rename(target, &old).with_context(|| {
                 format!(
                     "failed to move the previous site {} aside",
-                    self.target.display()
+                    target.display()
                 )
             })?;
         }
-        if let Err(e) = std::fs::rename(&self.staging, &self.target) {
+        if let Err(e) = std::fs::rename(staging, target) {
             // Put the previous site back: nothing lost.
-            let _ = std::fs::rename(&old, &self.target);
-            return Err(e).with_context(|| {
-                format!("failed to move the new site to {}", self.target.display())
-            });
+            let _ = std::fs::rename(&old, target);
+            return Err(e)
+                .with_context(|| format!("failed to move the new site to {}", target.display()));
         }
         self.finished = true;
         if old.exists() {
@@ -171,8 +219,10 @@ impl Output {
 
 impl Drop for Output {
     fn drop(&mut self) {
-        if !self.finished {
-            let _ = std::fs::remove_dir_all(&self.staging);
+        if let Sink::Disk { staging, .. } = &self.sink
+            && !self.finished
+        {
+            let _ = std::fs::remove_dir_all(staging);
         }
     }
 }

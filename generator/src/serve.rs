@@ -1,9 +1,9 @@
 //! `bouncebook serve`: build, serve on localhost, watch the sources, rebuild and reload the open page.
 //!
-//! The site is built into a folder of its own (never the deploy folder, since these pages carry the live-reload
-//! script and a localhost base URL). Each page loads `/__bouncebook/live.js`, which long-polls
-//! `/__bouncebook/events?since=<state>`: when a rebuild writes new pages the page reloads; problems appear over
-//! the page (and in the terminal) until they are fixed.
+//! The site is built in memory (never into the deploy folder, since these pages carry the live-reload script and
+//! a localhost base URL, and writing hundreds of files per keystroke is slow). Each page loads
+//! `/__bouncebook/live.js`, which long-polls `/__bouncebook/events?since=<state>`: when a rebuild makes new pages
+//! the page reloads; problems appear over the page (and in the terminal) until they are fixed.
 //!
 //! Unlike `build`, `serve` still writes the site when the content has problems (a broken link, a tree naming an
 //! article not written yet), so a writer sees their page while fixing the rest; only a config or template error
@@ -11,7 +11,8 @@
 
 use crate::config::Overrides;
 use crate::library::load_site;
-use crate::site::{BuildOptions, build};
+use crate::output::Files;
+use crate::site::{BuildOptions, build_in_memory};
 use anyhow::{Context, Result, anyhow};
 use notify_debouncer_full::notify::RecursiveMode;
 use std::path::{Component, Path, PathBuf};
@@ -27,8 +28,6 @@ pub struct ServeOptions {
     pub bind: String,
     /// Port.
     pub port: u16,
-    /// Where to build (default: a folder in the system's temporary directory, one per site).
-    pub output: Option<PathBuf>,
 }
 
 /// The latest build, as pages see it.
@@ -40,6 +39,8 @@ struct State {
     output: u64,
     /// The problems of the latest build, if any.
     errors: Option<String>,
+    /// The pages being served.
+    files: Arc<Files>,
 }
 
 type Shared = Arc<(Mutex<State>, Condvar)>;
@@ -49,16 +50,6 @@ const LIVE_JS: &str = include_str!("live.js");
 /// Runs the server until the process is stopped.
 pub fn serve(options: ServeOptions) -> Result<()> {
     let root = options.root.clone();
-    let output = match &options.output {
-        Some(o) => o.clone(),
-        None => {
-            let abs = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
-            std::env::temp_dir().join(format!(
-                "bouncebook-serve-{}",
-                crate::output::content_hash(abs.to_string_lossy().as_bytes())
-            ))
-        }
-    };
     let address = format!("{}:{}", options.bind, options.port);
     let server = tiny_http::Server::http(&address).map_err(|e| {
         anyhow!("failed to listen on {address}: {e} (is another server using the port? try --port)")
@@ -72,15 +63,14 @@ pub fn serve(options: ServeOptions) -> Result<()> {
     let base_url = format!("http://{address}/");
     let shared: Shared = Arc::new((Mutex::new(State::default()), Condvar::new()));
 
-    rebuild(&root, &output, &base_url, &shared);
+    rebuild(&root, &base_url, &shared);
     eprintln!("serving {} at {base_url} (Ctrl+C to stop)", root.display());
 
-    let _watcher = watch(&root, output.clone(), base_url.clone(), shared.clone())?;
+    let _watcher = watch(&root, base_url.clone(), shared.clone())?;
     for request in server.incoming_requests() {
         let shared = shared.clone();
-        let output = output.clone();
         std::thread::spawn(move || {
-            if let Err(e) = respond(request, &output, &shared) {
+            if let Err(e) = respond(request, &shared) {
                 eprintln!("warning: {e:#}");
             }
         });
@@ -89,26 +79,26 @@ pub fn serve(options: ServeOptions) -> Result<()> {
 }
 
 /// Loads and builds the site, then tells waiting pages. Errors go to the terminal and to the pages.
-fn rebuild(root: &Path, output: &Path, base_url: &str, shared: &Shared) {
+fn rebuild(root: &Path, base_url: &str, shared: &Shared) {
     let started = Instant::now();
     let version = {
         let (state, _) = &**shared;
         state.lock().map(|s| s.version + 1).unwrap_or(1)
     };
-    // (wrote pages, problems)
-    let result = (|| -> Result<(bool, Option<String>)> {
+    // (new pages, problems)
+    let result = (|| -> Result<(Option<Files>, Option<String>)> {
         let site = match load_site(
             root,
             Overrides {
-                output: Some(output.to_path_buf()),
+                output: None,
                 base_url: Some(base_url.to_string()),
             },
         )? {
             Ok(site) => site,
-            Err(errors) => return Ok((false, Some(join(&errors)))),
+            Err(errors) => return Ok((None, Some(join(&errors)))),
         };
         let problems = (!site.errors.is_empty()).then(|| join(&site.errors));
-        let report = build(
+        let (report, files) = build_in_memory(
             &site,
             &BuildOptions {
                 minify: true,
@@ -122,11 +112,11 @@ fn rebuild(root: &Path, output: &Path, base_url: &str, shared: &Shared) {
             report.pages,
             started.elapsed().as_millis()
         );
-        Ok((true, problems))
+        Ok((Some(files), problems))
     })();
-    let (wrote, errors) = match result {
+    let (files, errors) = match result {
         Ok(done) => done,
-        Err(e) => (false, Some(format!("error: {e:#}"))),
+        Err(e) => (None, Some(format!("error: {e:#}"))),
     };
     if let Some(errors) = &errors {
         eprintln!("{errors}");
@@ -135,8 +125,9 @@ fn rebuild(root: &Path, output: &Path, base_url: &str, shared: &Shared) {
     let (state, changed) = &**shared;
     if let Ok(mut s) = state.lock() {
         s.version = version;
-        if wrote {
+        if let Some(files) = files {
             s.output = version;
+            s.files = Arc::new(files);
         }
         s.errors = errors;
     }
@@ -152,7 +143,6 @@ fn join(errors: &[crate::error::ContentError]) -> String {
 /// Watches the sources and rebuilds on change. The returned value must be kept alive.
 fn watch(
     root: &Path,
-    output: PathBuf,
     base_url: String,
     shared: Shared,
 ) -> Result<
@@ -180,13 +170,18 @@ fn watch(
     // Events name absolute paths; compare them with absolute ones.
     let site = root.to_path_buf();
     let abs_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let abs_output = std::fs::canonicalize(&output).unwrap_or_else(|_| output.clone());
     std::thread::spawn(move || {
         while let Ok(result) = rx.recv() {
             // One save can arrive as several events; take everything queued and rebuild once.
             let mut batch = vec![result];
             batch.extend(rx.try_iter());
-            let events: Vec<_> = batch.into_iter().filter_map(Result::ok).flatten().collect();
+            // Reading a file (an editor, the build itself) is no change.
+            let events: Vec<_> = batch
+                .into_iter()
+                .filter_map(Result::ok)
+                .flatten()
+                .filter(|e| !matches!(e.kind, notify_debouncer_full::notify::EventKind::Access(_)))
+                .collect();
             let relevant = events.iter().any(|e| {
                 e.paths.iter().any(|p| {
                     let rel = p.strip_prefix(&abs_root).unwrap_or(p);
@@ -198,7 +193,6 @@ fn watch(
                     let hidden =
                         name.starts_with('.') || name.ends_with('~') || name.starts_with('#');
                     !hidden
-                        && !p.starts_with(&abs_output)
                         && match first {
                             Some(Component::Normal(f)) => {
                                 f == crate::config::FILE_NAME || sources.iter().any(|s| f == *s)
@@ -208,7 +202,7 @@ fn watch(
                 })
             });
             if relevant {
-                rebuild(&site, &output, &base_url, &shared);
+                rebuild(&site, &base_url, &shared);
             }
         }
     });
@@ -275,7 +269,7 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn respond(request: tiny_http::Request, output: &Path, shared: &Shared) -> Result<()> {
+fn respond(request: tiny_http::Request, shared: &Shared) -> Result<()> {
     let url = request.url().to_string();
     let (path, query) = url.split_once('?').unwrap_or((&url, ""));
     if path == "/__bouncebook/live.js" {
@@ -309,12 +303,12 @@ fn respond(request: tiny_http::Request, output: &Path, shared: &Shared) -> Resul
         drop(guard);
         return reply(request, 200, "application/json", body.into_bytes());
     }
-    let (built, errors) = {
+    let (built, errors, files) = {
         let s = shared
             .0
             .lock()
             .map_err(|_| anyhow!("state lock poisoned"))?;
-        (s.output > 0, s.errors.clone())
+        (s.output > 0, s.errors.clone(), s.files.clone())
     };
     if !built {
         let text = errors.unwrap_or_else(|| "building…".to_string());
@@ -326,13 +320,24 @@ fn respond(request: tiny_http::Request, output: &Path, shared: &Shared) -> Resul
         return reply(request, 500, "text/html; charset=utf-8", page.into_bytes());
     }
     let decoded = percent_decode(path);
-    let rel = Path::new(decoded.trim_start_matches('/'));
-    if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
+    let rel = decoded.trim_start_matches('/');
+    if Path::new(rel)
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_)))
+    {
         return reply(request, 403, "text/plain", b"forbidden".to_vec());
     }
-    let mut file = output.join(rel);
-    if file.is_dir() {
-        if !decoded.ends_with('/') {
+    let index = if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        format!("{rel}/index.html")
+    };
+    if let Some(bytes) = files.get(rel).filter(|_| !rel.is_empty()) {
+        return reply(request, 200, content_type(Path::new(rel)), bytes.clone());
+    }
+    if files.contains_key(&index) {
+        if !rel.is_empty() && !rel.ends_with('/') {
+            // A folder asked for without its slash: relative links need it.
             let mut response = tiny_http::Response::empty(301);
             if let Some(h) = header("Location", &format!("{path}/")) {
                 response.add_header(h);
@@ -341,19 +346,14 @@ fn respond(request: tiny_http::Request, output: &Path, shared: &Shared) -> Resul
                 .respond(response)
                 .context("failed to answer a request");
         }
-        file = file.join("index.html");
+        let bytes = files.get(&index).cloned().unwrap_or_default();
+        return reply(request, 200, "text/html; charset=utf-8", bytes);
     }
-    match std::fs::read(&file) {
-        Ok(bytes) => {
-            let kind = content_type(&file);
-            reply(request, 200, kind, bytes)
-        }
-        Err(_) => {
-            let body =
-                std::fs::read(output.join("404.html")).unwrap_or_else(|_| b"not found".to_vec());
-            reply(request, 404, "text/html; charset=utf-8", body)
-        }
-    }
+    let body = files
+        .get("404.html")
+        .cloned()
+        .unwrap_or_else(|| b"not found".to_vec());
+    reply(request, 404, "text/html; charset=utf-8", body)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! pages rendered in parallel → [`Output`], which swaps the new site in only once everything was written.
 
 use crate::library::{Library, Site};
-use crate::output::{HtmlOptions, Output};
+use crate::output::{Files, HtmlOptions, Output};
 use crate::pages::Catalog;
 use crate::render::Renderer;
 use crate::search::{self, Document};
@@ -212,8 +212,32 @@ fn site_file(site: &Site, search_module: Option<&str>) -> widget::SiteFile {
     file
 }
 
-/// Builds a valid site into its output folder.
+/// Builds a valid site into its output folder, replacing what was there only once everything was written.
 pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildReport> {
+    let out = Output::begin(&site.settings.output, html_options(options))?;
+    let (mut report, out) = build_into(site, out)?;
+    let swap = Instant::now();
+    out.finish()?;
+    report.timings.push(("swap into place", swap.elapsed()));
+    report.elapsed += swap.elapsed();
+    Ok(report)
+}
+
+/// Builds a site into memory (for `serve`): the files by output path.
+pub fn build_in_memory(site: &Site, options: &BuildOptions) -> Result<(BuildReport, Files)> {
+    let (report, out) = build_into(site, Output::in_memory(html_options(options)))?;
+    Ok((report, out.into_files()))
+}
+
+fn html_options(options: &BuildOptions) -> HtmlOptions {
+    HtmlOptions {
+        minify: options.minify,
+        inject: options.inject.clone(),
+    }
+}
+
+/// Writes every file of the site into `out`.
+fn build_into(site: &Site, out: Output) -> Result<(BuildReport, Output)> {
     let started = Instant::now();
     let mut timings = Vec::new();
     let mut stage = Instant::now();
@@ -227,13 +251,6 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildReport> {
     lap("theme", &mut timings);
     let catalog = Catalog::new(lib);
     lap("cross-references", &mut timings);
-    let out = Output::begin(
-        &settings.output,
-        HtmlOptions {
-            minify: options.minify,
-            inject: options.inject.clone(),
-        },
-    )?;
     let renderer = Renderer {
         settings,
         catalog: &catalog,
@@ -271,9 +288,7 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildReport> {
     })?;
     lap("index files, assets, widget", &mut timings);
     let (files, bytes) = out.totals();
-    out.finish()?;
-    lap("swap into place", &mut timings);
-    Ok(BuildReport {
+    let report = BuildReport {
         articles: lib.articles.len(),
         pages,
         files,
@@ -285,5 +300,6 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildReport> {
         widget: wrote_widget,
         elapsed: started.elapsed(),
         timings,
-    })
+    };
+    Ok((report, out))
 }

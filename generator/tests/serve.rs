@@ -78,10 +78,8 @@ fn wait_for(
 #[test]
 fn serves_rebuilds_reloads_and_shows_problems() {
     let site = site_copy("basic", "serve");
-    let output = site.parent().expect("parent").join("served");
     let mut child = bin()
-        .args(["serve", "--port", "0", "--output"])
-        .arg(&output)
+        .args(["serve", "--port", "0"])
         .current_dir(&site)
         .stderr(Stdio::piped())
         .spawn()
@@ -112,6 +110,10 @@ fn serves_rebuilds_reloads_and_shows_problems() {
 
     let (status, home) = get(&address, "/");
     assert_eq!(status, 200);
+    assert!(
+        !site.join("public").exists(),
+        "serve keeps its pages in memory"
+    );
     assert!(
         home.contains("/__bouncebook/live.js"),
         "the page carries the live-reload script"
