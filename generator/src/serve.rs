@@ -281,16 +281,23 @@ fn respond(request: tiny_http::Request, shared: &Shared) -> Result<()> {
         );
     }
     if path == "/__bouncebook/events" {
-        // Answers at once when the state differs from what the page saw, else when it changes (or after 25 s).
+        // Answers at once when the state differs from what the page saw, else when it changes (or after `wait` ms,
+        // 25 s by default).
         let since: i64 = query
             .split('&')
             .find_map(|kv| kv.strip_prefix("since="))
             .and_then(|v| v.parse().ok())
             .unwrap_or(-1);
+        let wait: u64 = query
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("wait="))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(25_000)
+            .min(60_000);
         let (state, changed) = &**shared;
         let guard = state.lock().map_err(|_| anyhow!("state lock poisoned"))?;
         let (guard, _) = changed
-            .wait_timeout_while(guard, Duration::from_secs(25), |s| {
+            .wait_timeout_while(guard, Duration::from_millis(wait), |s| {
                 i64::try_from(s.version).is_ok_and(|v| v == since)
             })
             .map_err(|_| anyhow!("state lock poisoned"))?;

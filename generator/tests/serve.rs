@@ -130,6 +130,11 @@ fn serves_rebuilds_reloads_and_shows_problems() {
     assert!(script.contains("location.reload()"));
     let (version, output_version, errors) = next_state(&address, -1);
     assert_eq!((version, output_version, errors), (1, 1, None));
+    // Nothing changed, so nothing is rebuilt: reading the files (the build does) is not a change.
+    let (status, body) = get(&address, "/__bouncebook/events?since=1&wait=1500");
+    assert_eq!(status, 200);
+    let idle: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(idle["version"], 1, "rebuilt without a change: {body}");
 
     // An edit: rebuilt, and a page waiting on version 1 hears about it.
     let started = Instant::now();
