@@ -129,7 +129,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 NewKind::Tree { slug } => (scaffold::Kind::Tree, slug),
             };
             let path = scaffold::create(&root, kind, &slug)?;
-            println!("created {}", path.display());
+            let shown = path.strip_prefix(&root).map_or_else(
+                |_| path.display().to_string(),
+                |rel| generator::config::display_path(&root, &rel.to_string_lossy()),
+            );
+            println!("created {shown}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Classify {

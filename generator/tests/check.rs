@@ -483,7 +483,7 @@ fn new_article_and_tree_check_clean() {
     let site = site_copy("basic", "new");
     let out = run_in(&site, &["new", "article", "greylisting"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "created ./content/articles/greylisting.md\n");
+    assert_eq!(stdout(&out), "created content/articles/greylisting.md\n");
     let out = run_in(&site, &["new", "tree", "delayed"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let (code, lines) = check(&site);
