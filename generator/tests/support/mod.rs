@@ -15,9 +15,25 @@ pub fn fixture(name: &str) -> PathBuf {
     repo().join("tests/sites").join(name)
 }
 
-/// A fresh, empty temporary folder for one test.
+/// A fresh, empty temporary folder for one test. Folders that finished runs of the same test left behind are
+/// removed, so they never pile up (the current run's is kept, to look at after a failure).
 pub fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bouncebook-test-{name}-{}", std::process::id()));
+    let prefix = format!("bouncebook-test-{name}-");
+    if let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) {
+        for entry in entries.flatten() {
+            let file_name = entry.file_name();
+            let file_name = file_name.to_string_lossy();
+            // Only folders of test processes that have ended (another run may be going on at the same time).
+            if let Some(pid) = file_name.strip_prefix(&prefix)
+                && pid.bytes().all(|b| b.is_ascii_digit())
+                && Path::new("/proc/self").exists()
+                && !Path::new("/proc").join(pid).exists()
+            {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("{prefix}{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
