@@ -51,7 +51,7 @@ pub struct Checker {
 
 impl Checker {
     /// A checker for `site`, whose relative page URLs resolve against `base` (the knowledge base's URL).
-    pub fn from_site(site: Site, base: &str) -> Result<Checker, SiteError> {
+    pub fn from_site(mut site: Site, base: &str) -> Result<Checker, SiteError> {
         if site.version != site::VERSION && site.version != 0 {
             return Err(SiteError::Version(site.version));
         }
@@ -65,6 +65,17 @@ impl Checker {
     /// A checker for a site file's JSON text.
     pub fn from_json(json: &str, base: &str) -> Result<Checker, SiteError> {
         // serde_json is in the wasm anyway (the engine reads Amazon SES notifications with it).
+        // The version first: a file from another release may not parse as this one's `Site` at all.
+        #[derive(serde::Deserialize)]
+        struct Versioned {
+            #[serde(default)]
+            version: u32,
+        }
+        let v: Versioned =
+            serde_json::from_str(json).map_err(|e| SiteError::Json(e.to_string()))?;
+        if v.version != site::VERSION && v.version != 0 {
+            return Err(SiteError::Version(v.version));
+        }
         let site: Site = serde_json::from_str(json).map_err(|e| SiteError::Json(e.to_string()))?;
         Checker::from_site(site, base)
     }

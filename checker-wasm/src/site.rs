@@ -2,8 +2,9 @@
 //!
 //! The generator writes it and the checker reads it, through this one type, so the two sides cannot drift
 //! (the generator depends on this crate natively; only the browser code is wasm-only). It holds the site's own
-//! validated rule files, so a writer's new rule works in the browser after `bouncebook build`, and the page URLs
-//! and titles that rules' `@/articles/…` and `@/trees/…` references resolve to.
+//! rules, validated and compiled (`diagnosis::RuleSet::to_json`'s form, so the wasm needs no TOML parser), so a
+//! writer's new rule works in the browser after `bouncebook build`, and the page URLs and titles that rules'
+//! `@/articles/…` and `@/trees/…` references resolve to.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -11,20 +12,20 @@ use std::collections::BTreeMap;
 /// The file name the generator writes beside the widget, and the widget loads.
 pub const FILE_NAME: &str = "site.json";
 
-/// The format version this crate writes and reads.
-pub const VERSION: u32 = 1;
+/// The format version this crate writes and reads (2: rules compiled, no longer TOML sources).
+pub const VERSION: u32 = 2;
 
 /// One knowledge base, as the checker needs it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Site {
     /// Format version ([`VERSION`]).
     pub version: u32,
     /// The knowledge base's title, for "more help" wording.
     pub title: String,
-    /// The site's rule files, already validated by `bouncebook build` (loaded with
-    /// [`diagnosis::RuleSet::from_checked_sources`]). Empty means the rules bundled into the checker.
-    pub rules: Vec<RuleFile>,
+    /// The site's rules, validated by `bouncebook build` and compiled. None means the rules bundled into the
+    /// checker (the `bundled-rules` feature).
+    pub rules: Option<diagnosis::RuleSet>,
     /// Article source path (`@/articles/mailbox-full.md`) to its page.
     pub articles: BTreeMap<String, Page>,
     /// Tree source path (`@/trees/start.toml`) to its page.
@@ -36,15 +37,6 @@ pub struct Site {
     /// An ES module exporting `search(query, limit)` that resolves to `[{url, title, snippet}]`, searching the
     /// site's index in the browser. The widget imports it when the widget loads, never later.
     pub search_module: Option<String>,
-}
-
-/// One rule file: the same pair as [`diagnosis::Source`], owned.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RuleFile {
-    /// The path errors are reported under; its file name decides the file's role (`order.toml`, ...).
-    pub path: String,
-    /// The TOML text.
-    pub text: String,
 }
 
 /// A page of the knowledge base. URLs are relative to the knowledge base's root (`articles/mailbox-full/`), so
@@ -64,8 +56,6 @@ pub enum SiteError {
     Json(String),
     /// The file was written for another version of the checker.
     Version(u32),
-    /// The rules did not load; each line is `path:line:col: message`.
-    Rules(Vec<String>),
     /// The site file has no rules and this build carries none of its own.
     NoRules,
 }
@@ -84,13 +74,6 @@ impl std::fmt::Display for SiteError {
                 "the site file has no rules and this checker was built without the bundled ones; pass the \
                  site.json that `bouncebook build` wrote beside the widget"
             ),
-            SiteError::Rules(errors) => {
-                write!(f, "the site's rules did not load:")?;
-                for e in errors {
-                    write!(f, "\n{e}")?;
-                }
-                Ok(())
-            }
         }
     }
 }
@@ -98,28 +81,16 @@ impl std::fmt::Display for SiteError {
 impl std::error::Error for SiteError {}
 
 impl Site {
-    /// The sources as [`diagnosis::Source`]s, borrowing from `self`.
-    pub fn sources(&self) -> Vec<diagnosis::Source<'_>> {
-        self.rules
-            .iter()
-            .map(|f| diagnosis::Source {
-                path: &f.path,
-                text: &f.text,
-            })
-            .collect()
-    }
-
-    /// Loads the rules this site uses: its own when it has any, else the bundled ones (when this build carries
+    /// The rules this site uses: its own when it has any, else the bundled ones (when this build carries
     /// them: the `bundled-rules` feature).
-    pub fn rule_set(&self) -> Result<diagnosis::RuleSet, SiteError> {
-        if self.rules.is_empty() {
+    pub fn rule_set(&mut self) -> Result<diagnosis::RuleSet, SiteError> {
+        match self.rules.take() {
+            Some(rules) => Ok(rules),
             #[cfg(feature = "bundled-rules")]
-            return Ok(diagnosis::RuleSet::bundled().clone());
+            None => Ok(diagnosis::RuleSet::bundled().clone()),
             #[cfg(not(feature = "bundled-rules"))]
-            return Err(SiteError::NoRules);
+            None => Err(SiteError::NoRules),
         }
-        diagnosis::RuleSet::from_checked_sources(&self.sources())
-            .map_err(|errors| SiteError::Rules(errors.iter().map(ToString::to_string).collect()))
     }
 }
 
@@ -129,19 +100,20 @@ mod tests {
 
     #[test]
     fn a_minimal_file_parses_with_defaults() {
-        let site: Site = serde_json::from_str(r#"{"version": 1}"#).expect("parses");
-        assert!(site.rules.is_empty());
+        let mut site: Site = serde_json::from_str(r#"{"version": 2}"#).expect("parses");
+        assert!(site.rules.is_none());
         assert!(site.articles.is_empty());
         assert_eq!(site.start_tree, None);
         assert!(!site.rule_set().expect("bundled").rules.is_empty());
     }
 
     #[test]
-    fn round_trips_through_json() {
+    fn round_trips_through_json_with_compiled_rules() {
         let mut site = Site {
             version: VERSION,
             title: "Help".into(),
             start_tree: Some("@/trees/start.toml".into()),
+            rules: Some(diagnosis::RuleSet::bundled().clone()),
             ..Site::default()
         };
         site.articles.insert(
@@ -152,20 +124,21 @@ mod tests {
             },
         );
         let json = serde_json::to_string(&site).expect("serialises");
-        assert_eq!(serde_json::from_str::<Site>(&json).expect("parses"), site);
+        let mut back: Site = serde_json::from_str(&json).expect("parses");
+        assert_eq!(back.title, site.title);
+        assert_eq!(back.articles, site.articles);
+        let rules = back.rule_set().expect("compiled rules");
+        assert_eq!(rules.rules.len(), diagnosis::RuleSet::bundled().rules.len());
+        let d = diagnosis::classify(b"552 5.2.2 <ann@example.org>: Mailbox is full", &rules);
+        assert_eq!(d.bounces[0].reason, diagnosis::Reason::MailboxFull);
     }
 
     #[test]
-    fn bad_rules_name_the_file() {
-        let site = Site {
-            version: VERSION,
-            rules: vec![RuleFile {
-                path: "content/rules/reasons/bad.toml".into(),
-                text: "reason = \"nosuchreason\"\n".into(),
-            }],
-            ..Site::default()
-        };
-        let err = site.rule_set().expect_err("unknown reason").to_string();
-        assert!(err.contains("content/rules/reasons/bad.toml"), "{err}");
+    fn a_bad_pattern_is_a_json_error() {
+        let json = r#"{"version":2,"rules":{"rules":[{"id":"x","reason":"userunknown","provider":null,
+            "patterns":[" * "],"reply":[],"status":[],"command":[],"actor":null,"article":null,"tree":null}],
+            "reasons":[],"reply_codes":[],"status_codes":[],"providers":[]}}"#;
+        let err = serde_json::from_str::<Site>(json).expect_err("empty pattern");
+        assert!(err.to_string().contains("no text to match"), "{err}");
     }
 }

@@ -78,7 +78,7 @@ fn options(value: JsValue) -> Result<Options, JsError> {
     if value.is_undefined() || value.is_null() {
         return Ok(Options::default());
     }
-    serde_wasm_bindgen::from_value(value).map_err(js_error)
+    from_js(value)
 }
 
 fn document() -> Result<web_sys::Document, JsError> {
@@ -120,7 +120,7 @@ impl Checker {
         into: &Element,
         #[wasm_bindgen(unchecked_param_type = "RenderOptions | undefined")] options: JsValue,
     ) -> Result<(), JsError> {
-        let report: Report = serde_wasm_bindgen::from_value(report).map_err(js_error)?;
+        let report: Report = from_js(report)?;
         dom::render(&document()?, into, text, &report, &self::options(options)?).map_err(dom_error)
     }
 
@@ -146,7 +146,7 @@ impl Checker {
         section: &Element,
         #[wasm_bindgen(unchecked_param_type = "RenderOptions | undefined")] options: JsValue,
     ) -> Result<(), JsError> {
-        let hits: Vec<SearchHit> = serde_wasm_bindgen::from_value(hits).map_err(js_error)?;
+        let hits: Vec<SearchHit> = from_js(hits)?;
         dom::render_search(&document()?, section, &hits, &self::options(options)?)
             .map_err(dom_error)
     }
@@ -158,9 +158,22 @@ impl Checker {
     }
 }
 
+// Values cross the boundary as JSON, through serde_json (already in the wasm for site files and Amazon SES
+// notifications) and the browser's own JSON object: serde-wasm-bindgen would add ~8 KB (brotli) for objects
+// that are small and built once per paste. `None` becomes `null`, so the object survives postMessage alike.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    // JSON-compatible: `None` becomes `null` (not `undefined`), so the object survives postMessage and JSON alike.
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(js_error)
+    let json = serde_json::to_string(value).map_err(js_error)?;
+    js_sys::JSON::parse(&json)
+        .map_err(|_| JsError::new("the report did not convert to a JavaScript object"))
+}
+
+fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T, JsError> {
+    if value.is_undefined() || value.is_function() || value.is_symbol() {
+        return Err(JsError::new(
+            "expected an object, got undefined or a function",
+        ));
+    }
+    let json = js_sys::JSON::stringify(&value)
+        .map_err(|_| JsError::new("the value is not JSON (a cycle, or a BigInt)"))?;
+    serde_json::from_str(&String::from(json)).map_err(js_error)
 }

@@ -6,33 +6,37 @@
 
 use checker_wasm::Checker;
 use checker_wasm::report::Report;
-use checker_wasm::site::{Page, RuleFile, Site};
+use checker_wasm::site::{Page, Site};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// A site file with the bundled rules, one article and a writer's extra wording.
+/// A site file with the bundled rules, one article and a writer's extra wording, compiled as `bouncebook
+/// build` compiles them.
 fn site_json(extra_rule: Option<&str>) -> String {
+    let mut files: Vec<(String, String)> = diagnosis::rules::bundled_sources()
+        .iter()
+        .map(|s| (s.path.to_string(), s.text.to_string()))
+        .collect();
+    if let Some(rule) = extra_rule {
+        let file = files
+            .iter_mut()
+            .find(|(path, _)| path.ends_with("reasons/mailboxfull.toml"))
+            .expect("the bundled rules have a mailboxfull file");
+        file.1.push_str(rule);
+    }
+    let sources: Vec<diagnosis::Source<'_>> = files
+        .iter()
+        .map(|(path, text)| diagnosis::Source { path, text })
+        .collect();
+    let rules =
+        diagnosis::RuleSet::from_sources(&sources).expect("the rules and the extra one load");
     let mut site = Site {
         version: checker_wasm::site::VERSION,
-        rules: diagnosis::rules::bundled_sources()
-            .iter()
-            .map(|s| RuleFile {
-                path: s.path.to_string(),
-                text: s.text.to_string(),
-            })
-            .collect(),
+        rules: Some(rules),
         ..Site::default()
     };
-    if let Some(rule) = extra_rule {
-        let file = site
-            .rules
-            .iter_mut()
-            .find(|f| f.path.ends_with("reasons/mailboxfull.toml"))
-            .expect("the bundled rules have a mailboxfull file");
-        file.text.push_str(rule);
-    }
     site.articles.insert(
         "@/articles/mailbox-full.md".into(),
         Page {

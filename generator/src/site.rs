@@ -164,15 +164,8 @@ pub fn search_documents<'a>(lib: &'a Library, catalog: &'a Catalog<'_>) -> Vec<D
 /// The checker's site file: the site's rules (or the bundled ones), the pages rules point to, the trees.
 fn site_file(site: &Site, search_module: Option<&str>) -> widget::SiteFile {
     let lib = &site.library;
-    let rules: Vec<(String, String)> = if lib.rule_files.is_empty() {
-        diagnosis::rules::bundled_sources()
-            .iter()
-            .map(|s| (s.path.to_string(), s.text.to_string()))
-            .collect()
-    } else {
-        lib.rule_files.clone()
-    };
-    let mut file = widget::SiteFile::new(&site.settings.title, rules);
+    // `lib.rules` are the site's own, or the bundled ones when it has none.
+    let mut file = widget::SiteFile::new(&site.settings.title, &lib.rules);
     let references = lib
         .rules
         .rules

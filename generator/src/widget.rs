@@ -5,7 +5,7 @@
 //! and rules never skew: the widget is the one this binary was built with.
 
 use anyhow::{Context, Result};
-use checker_wasm::site::{self, Page, RuleFile, Site};
+use checker_wasm::site::{self, Page, Site};
 use std::path::Path;
 
 mod embedded {
@@ -32,17 +32,14 @@ pub struct SiteFile {
 }
 
 impl SiteFile {
-    /// A site file with the site's title and its rule files as `(path, text)`, paths relative to the site root
-    /// (`content/rules/reasons/mailboxfull.toml`). The rules must have passed `RuleSet::from_sources`.
-    pub fn new(title: &str, rules: impl IntoIterator<Item = (String, String)>) -> SiteFile {
+    /// A site file with the site's title and its rules, which must have passed `RuleSet::from_sources` (the
+    /// checker reads them compiled, without re-checking).
+    pub fn new(title: &str, rules: &diagnosis::RuleSet) -> SiteFile {
         SiteFile {
             site: Site {
                 version: site::VERSION,
                 title: title.to_string(),
-                rules: rules
-                    .into_iter()
-                    .map(|(path, text)| RuleFile { path, text })
-                    .collect(),
+                rules: Some(rules.clone()),
                 ..Site::default()
             },
         }
@@ -137,13 +134,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn site_file() -> SiteFile {
-        let mut f = SiteFile::new(
-            "Help",
-            [(
-                "content/rules/order.toml".to_string(),
-                "order = []\n".to_string(),
-            )],
-        );
+        let mut f = SiteFile::new("Help", diagnosis::RuleSet::bundled());
         f.article(
             "@/articles/mailbox-full.md",
             "/articles/mailbox-full/",
@@ -165,7 +156,10 @@ mod tests {
             "articles/mailbox-full/"
         );
         assert_eq!(back.start_tree.as_deref(), Some("@/trees/start.toml"));
-        assert_eq!(back.rules[0].path, "content/rules/order.toml");
+        assert_eq!(
+            back.rules.map(|r| r.rules.len()),
+            Some(diagnosis::RuleSet::bundled().rules.len())
+        );
     }
 
     #[test]

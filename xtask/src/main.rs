@@ -94,6 +94,20 @@ fn test() -> Result<()> {
         ]),
     )?;
     step(
+        "cargo clippy for wasm32, as published: no bundled rules, no TOML loader (warnings denied)",
+        cargo().args([
+            "clippy",
+            "-p",
+            "checker-wasm",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--no-default-features",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    step(
         "cargo doc (warnings denied)",
         cargo()
             .args(["doc", "--workspace", "--no-deps"])

@@ -11,7 +11,8 @@ pub struct RuleError {
 }
 
 impl RuleError {
-    pub(super) fn new(location: Location, message: impl Into<String>) -> RuleError {
+    /// A problem at `location`.
+    pub fn new(location: Location, message: impl Into<String>) -> RuleError {
         RuleError {
             location,
             message: message.into(),

@@ -4,6 +4,7 @@
 
 mod error;
 mod index;
+#[cfg(feature = "toml")]
 mod load;
 mod pattern;
 
@@ -24,7 +25,7 @@ pub struct Source<'a> {
 }
 
 /// Where a rule was defined.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Location {
     /// File path as given in [`Source::path`].
     pub path: String,
@@ -41,7 +42,10 @@ impl std::fmt::Display for Location {
 }
 
 /// A rule: if the diagnostic text contains one of the patterns (and the codes fit), the reason is `reason`.
-#[derive(Clone, Debug)]
+///
+/// Serialised (in [`RuleSet::to_json`]) without what only writers and the loader need: examples, notes,
+/// sources and locations.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Rule {
     /// Unique id, such as `mailboxfull.over-quota` or `gmail.dmarc`.
     pub id: String,
@@ -65,17 +69,21 @@ pub struct Rule {
     /// A decision tree for it (`@/trees/...toml`).
     pub tree: Option<String>,
     /// Where the wording is documented (a vendor page or RFC).
+    #[serde(skip)]
     pub source: Option<String>,
     /// Free text for writers.
+    #[serde(skip)]
     pub note: Option<String>,
     /// Sample texts this rule must decide; they double as tests.
+    #[serde(skip)]
     pub examples: Vec<String>,
     /// Where it was written.
+    #[serde(skip)]
     pub location: Location,
 }
 
 /// What a reason file says about its reason as a whole.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ReasonInfo {
     /// The reason.
     pub reason: Reason,
@@ -90,11 +98,12 @@ pub struct ReasonInfo {
     /// The decision tree that helps with it.
     pub tree: Option<String>,
     /// Where it was written.
+    #[serde(skip)]
     pub location: Location,
 }
 
 /// What the table of codes says about one reply code or enhanced status code.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CodeInfo {
     /// `550`, or an enhanced code as `5.1.1` or (for both classes) `X.1.1`.
     pub code: String,
@@ -111,13 +120,15 @@ pub struct CodeInfo {
     /// denied" or "blocked" in the same reply says more).
     pub yields_to: Vec<Reason>,
     /// Where the code is defined.
+    #[serde(skip)]
     pub source: Option<String>,
     /// Where it was written.
+    #[serde(skip)]
     pub location: Location,
 }
 
 /// A provider (mailbox provider or mail service) with its own wordings.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Provider {
     /// Short id (`gmail`), the file name.
     pub id: String,
@@ -130,7 +141,11 @@ pub struct Provider {
 }
 
 /// A validated set of rules, in precedence order.
-#[derive(Clone, Debug, Default)]
+///
+/// It serialises to a compact compiled form ([`RuleSet::to_json`], [`RuleSet::from_json`]) that the browser
+/// checker loads instead of the TOML files: no TOML parser in the wasm, and no examples to carry.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+#[serde(from = "Compiled")]
 pub struct RuleSet {
     /// Every rule, the earliest winning when several match.
     pub rules: Vec<Rule>,
@@ -143,21 +158,25 @@ pub struct RuleSet {
     /// Providers, in precedence order.
     pub providers: Vec<Provider>,
     /// Phrase prefilter, built by the loader (a set whose `rules` were changed later is searched in full).
+    #[serde(skip)]
     index: index::Index,
 }
 
 impl RuleSet {
+    #[cfg(feature = "toml")]
     /// Reads, validates and orders rules from their sources. Every problem in every file is reported.
     pub fn from_sources(sources: &[Source<'_>]) -> Result<RuleSet, Vec<RuleError>> {
         load::load(sources)
     }
 
+    #[cfg(feature = "toml")]
     /// Like [`RuleSet::from_sources`], without running every rule's examples: for rules that were checked
     /// when they were published (the checker in the browser loads the site's rules this way, to start fast).
     pub fn from_checked_sources(sources: &[Source<'_>]) -> Result<RuleSet, Vec<RuleError>> {
         load::load_unchecked(sources)
     }
 
+    #[cfg(feature = "toml")]
     /// The rules bundled with bouncebook (`content/rules/` at build time).
     pub fn bundled() -> &'static RuleSet {
         static BUNDLED: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
@@ -196,7 +215,47 @@ impl RuleSet {
     }
 }
 
+/// The fields of a [`RuleSet`] as serialised; deserialising rebuilds the phrase index.
+#[derive(serde::Deserialize)]
+struct Compiled {
+    rules: Vec<Rule>,
+    reasons: Vec<ReasonInfo>,
+    reply_codes: Vec<CodeInfo>,
+    status_codes: Vec<CodeInfo>,
+    providers: Vec<Provider>,
+}
+
+impl From<Compiled> for RuleSet {
+    fn from(c: Compiled) -> RuleSet {
+        let mut set = RuleSet {
+            rules: c.rules,
+            reasons: c.reasons,
+            reply_codes: c.reply_codes,
+            status_codes: c.status_codes,
+            providers: c.providers,
+            index: index::Index::default(),
+        };
+        set.reindex();
+        set
+    }
+}
+
+impl RuleSet {
+    /// The compiled form as JSON: what matching needs, without examples, notes or file locations. Load it
+    /// with [`RuleSet::from_json`]; rules are validated by the TOML loader before they are compiled.
+    pub fn to_json(&self) -> String {
+        // Strings, lists and enums only: serialising cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Reads the form [`RuleSet::to_json`] writes.
+    pub fn from_json(json: &str) -> Result<RuleSet, String> {
+        serde_json::from_str(json).map_err(|e| e.to_string())
+    }
+}
+
 /// The bundled rule files as sources.
+#[cfg(feature = "toml")]
 pub fn bundled_sources() -> Vec<Source<'static>> {
     BUNDLED_FILES
         .iter()
@@ -205,6 +264,7 @@ pub fn bundled_sources() -> Vec<Source<'static>> {
 }
 
 // `(path, text)` for every file under content/rules, generated by build.rs so adding a file needs no Rust.
+#[cfg(feature = "toml")]
 include!(concat!(env!("OUT_DIR"), "/bundled_rules.rs"));
 
 /// What is known about a failure besides its text; rules may require these.

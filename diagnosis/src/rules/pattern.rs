@@ -15,6 +15,22 @@ pub struct Pattern {
     pieces: Vec<String>,
 }
 
+/// A pattern serialises as the phrase it was written as, and is compiled again when read.
+impl serde::Serialize for Pattern {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.source)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Pattern {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let source = String::deserialize(d)?;
+        Pattern::new(&source).ok_or_else(|| {
+            serde::de::Error::custom(format!("pattern {source:?} has no text to match"))
+        })
+    }
+}
+
 impl Pattern {
     /// Compiles a phrase. Returns `None` when nothing but wildcards and spaces is left.
     pub fn new(source: &str) -> Option<Pattern> {
