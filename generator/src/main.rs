@@ -263,6 +263,9 @@ fn check_cmd(root: &Path) -> Result<ExitCode> {
         if let Some((articles, trees, rules)) = report.counts {
             println!("ok: {articles} articles, {trees} trees and {rules} rules, no problems");
         }
+        if let Some(coverage) = &report.coverage {
+            println!("{coverage}");
+        }
         Ok(ExitCode::SUCCESS)
     } else {
         eprintln!("error: {} problem(s)", report.errors.len());

@@ -25,9 +25,24 @@ fn the_fixture_is_clean() {
     let (code, lines) = check(&fixture("basic"));
     assert_eq!(code, 0, "{lines:?}");
     let out = run_in(&fixture("basic"), &["check"]);
+    let text = stdout(&out);
+    let mut lines = text.lines();
     assert_eq!(
-        stdout(&out),
-        "ok: 4 articles, 1 trees and 2 rules, no problems\n"
+        lines.next(),
+        Some("ok: 4 articles, 1 trees and 2 rules, no problems")
+    );
+    assert_eq!(lines.next(), Some("articles cover:"));
+    assert!(
+        text.contains("\n  3/36 reasons (none for authfailure,"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n  2/2 reply codes of the code table\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n  2/3 enhanced status codes of the code table (none for X.2.0)\n"),
+        "{text}"
     );
 }
 
