@@ -10,6 +10,9 @@ use diagnosis::Reason;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
+mod wizard;
+pub use wizard::{Wizard, WizardOption, WizardStep, wizard};
+
 /// A link with a title, and a summary where there is one.
 #[derive(Clone, Debug, Serialize)]
 pub struct Card {
@@ -457,6 +460,15 @@ impl Catalog<'_> {
     }
 }
 
+/// The article an outcome names (by slug), as a card.
+fn outcome_article(lib: &Library, slug: &str) -> Option<Card> {
+    lib.article(slug).map(|a| Card {
+        title: a.title.clone(),
+        url: a.url.clone(),
+        summary: a.summary.clone(),
+    })
+}
+
 /// One step of a tree, as its page shows it.
 #[derive(Debug, Serialize)]
 pub struct StepView {
@@ -531,11 +543,7 @@ pub fn step_view(
             is_check: false,
             html,
             options: Vec::new(),
-            article: lib.article(article).map(|a| Card {
-                title: a.title.clone(),
-                url: a.url.clone(),
-                summary: a.summary.clone(),
-            }),
+            article: outcome_article(lib, article),
             number: depth + 1,
             back,
             is_start: false,

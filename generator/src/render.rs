@@ -344,6 +344,9 @@ impl Renderer<'_> {
                 ctx.insert("tree_slug", &tree.slug);
                 ctx.insert("start_url", &tree.url);
                 ctx.insert("step", &view);
+                if i == tree.start {
+                    ctx.insert("wizard", &pages::wizard(lib, tree));
+                }
                 self.page("tree-step.html", &url, &ctx)
             }
             Job::Flowchart(t) => {

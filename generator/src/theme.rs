@@ -104,6 +104,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "js/search.js",
         include_str!("../../themes/default/js/search.js"),
     ),
+    (
+        "js/tree.js",
+        include_str!("../../themes/default/js/tree.js"),
+    ),
 ];
 
 /// A CSS or JavaScript file with its published name.

@@ -572,11 +572,17 @@ impl DecisionTree {
 
     /// The markdown of a step (`help` or `fix`) rendered for its page, and the links in it.
     pub fn step_markdown(&self, i: usize) -> Option<markdown::Rendered> {
+        self.step_markdown_at(i, self.step_root(i))
+    }
+
+    /// The markdown of a step rendered for a page at `root` (the relative path to the site root): the start
+    /// page carries every step for the inline wizard, so their links must work from there.
+    pub fn step_markdown_at(&self, i: usize, root: &str) -> Option<markdown::Rendered> {
         let md = match &self.steps[i].kind {
             StepKind::Question { help, .. } => help.as_deref()?,
             StepKind::Outcome { fix, .. } => fix.as_str(),
         };
-        Some(markdown::render_fragment(md, self.step_root(i)))
+        Some(markdown::render_fragment(md, root))
     }
 }
 

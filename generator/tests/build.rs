@@ -114,6 +114,35 @@ fn pages_carry_meta_description_opengraph_and_hashed_assets() {
 }
 
 #[test]
+fn a_tree_start_page_carries_every_step_and_the_wizard_script() {
+    let out = tempdir("build-wizard").join("public");
+    let result = build(&fixture("basic"), &out);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let start = read(&out, "trees/cant-send/index.html");
+    let script = start
+        .split("<script type=\"module\" src=\"../../")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the start page loads the wizard script");
+    assert!(
+        script.starts_with("assets/tree.") && script.ends_with(".js"),
+        "{script}"
+    );
+    assert!(out.join(script).is_file(), "{script} is missing");
+    // Every step, the start too, with links that work from the start page.
+    for step in ["what-error", "auth-on", "wrong-password", "turn-on-auth"] {
+        assert!(start.contains(&format!("data-step=\"{step}\"")), "{step}");
+    }
+    assert!(start.contains("<a href=\"../../articles/smtp-authentication-required/\">"));
+    // The other steps are the pages they were, without the wizard.
+    let step = read(&out, "trees/cant-send/auth-on/index.html");
+    assert!(
+        !step.contains("assets/tree.") && !step.contains("<template"),
+        "{step}"
+    );
+}
+
+#[test]
 fn minified_output_is_smaller_and_still_complete() {
     let out = tempdir("build-minified").join("public");
     let result = bin()
