@@ -145,9 +145,12 @@ fn serve(args: &[String]) -> Result<()> {
     eprintln!("==> cargo xtask widget");
     xtask::wasm::build()?;
     let mut cmd = cargo();
+    // Release: a one-article edit of the bundled knowledge base rebuilds in ~95 ms there and ~950 ms in a debug
+    // build (659 pages, measured with the "built N pages in M ms" line); writers wait on every save.
     cmd.args([
         "run",
         "--quiet",
+        "--release",
         "-p",
         "generator",
         "--bin",
