@@ -218,7 +218,7 @@ fn draw_card(dom: &Dom<'_>, parent: &Element, card: &Card, words: &Words) -> Res
     let p = dom.el(&act, "p", "bc-actor")?;
     dom.text_el(&p, "strong", "", words.who_acts)?;
     dom.text(&p, " ")?;
-    dom.text(&p, &card.actor_words)?;
+    dom.text(&p, words.actor(&card.actor).unwrap_or(&card.actor_words))?;
     p.set_attribute("data-actor", &card.actor)?;
     if let Some(advice) = &card.advice {
         let p = dom.el(&act, "p", "bc-advice")?;

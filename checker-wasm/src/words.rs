@@ -66,6 +66,18 @@ pub struct Words {
     pub chars_hidden: &'static str,
     /// Label of the feedback type of a complaint.
     pub feedback_type: &'static str,
+    /// Who must act, by the report's `actor` (`sender`, `sender-admin`, `recipient`, `recipient-admin`).
+    pub actors: [&'static str; 4],
+}
+
+impl Words {
+    /// Who must act in these words, for the report's actor name; `None` for a name this build does not know.
+    pub fn actor(&self, name: &str) -> Option<&'static str> {
+        let i = ["sender", "sender-admin", "recipient", "recipient-admin"]
+            .iter()
+            .position(|n| *n == name)?;
+        Some(self.actors[i])
+    }
 }
 
 /// English.
@@ -101,11 +113,148 @@ pub const EN: Words = Words {
     lines_hidden: "⋯ {n} lines not shown ⋯",
     chars_hidden: "⋯ {n} characters not shown ⋯",
     feedback_type: "Complaint type",
+    actors: [
+        "the sender (you)",
+        "the sender's mail administrator or host",
+        "the recipient",
+        "the recipient's mail administrator",
+    ],
 };
 
-/// The words for a language tag (`en`, `en-GB`, ...); English when there are none for it yet.
-pub fn for_lang(_lang: &str) -> &'static Words {
-    // Only English exists so far. A new language is a new `Words` constant matched here on the tag's primary
-    // subtag; the reason titles and advice it frames come from the site's own (translated) rules.
-    &EN
+/// German.
+pub const DE: Words = Words {
+    lang: "de",
+    recipient: "Empfänger",
+    no_recipient: "Der Text nennt den Empfänger nicht.",
+    permanent: "Dauerhaft",
+    temporary: "Vorübergehend",
+    unknown_permanence: "Nicht angegeben",
+    permanent_means: "Ein dauerhafter Fehler: Dieselbe Nachricht scheitert erneut auf dieselbe Weise, bis die Ursache behoben ist.",
+    temporary_means: "Ein vorübergehender Fehler: Der sendende Server versucht es noch eine Weile, die Nachricht kann also noch ankommen. Bleibt die Ursache, wird daraus ein dauerhafter Fehler.",
+    unknown_means: "Der Text sagt nicht, ob dieser Fehler dauerhaft oder vorübergehend ist.",
+    codes: "Codes",
+    reply_code: "SMTP-Antwort",
+    status_code: "Status",
+    who_acts: "Wer handeln muss:",
+    what_to_do: "Was zu tun ist:",
+    read_article: "So beheben Sie es:",
+    walk_tree: "Schritt für Schritt:",
+    details: "Was der Server gesagt hat",
+    server: "Server",
+    command: "Abgelehnter Befehl",
+    rules: "Zutreffende Regeln",
+    recipients_failed: "{n} Empfänger",
+    nothing_title: "Nichts erkannt",
+    nothing_text: "Aus diesem Text geht nicht klar hervor, was schiefging. Fügen Sie die ganze Unzustellbarkeitsnachricht ein, samt den Zeilen mit Codes wie 550 oder 5.1.1, oder suchen Sie Ihren Fehler in der Wissensdatenbank.",
+    not_a_bounce: "Das sieht nach einer gewöhnlichen Nachricht aus, nicht nach einer Unzustellbarkeitsnachricht. Fügen Sie die Nachricht ein, die zu Ihnen zurückkam, oder suchen Sie Ihren Fehler in der Wissensdatenbank.",
+    start_tree: "Hier beginnen:",
+    search_title: "Passende Artikel",
+    search_link: "Die Wissensdatenbank nach diesem Fehler durchsuchen",
+    your_text: "Ihr Text, mit markierten Belegstellen",
+    lines_hidden: "⋯ {n} Zeilen nicht angezeigt ⋯",
+    chars_hidden: "⋯ {n} Zeichen nicht angezeigt ⋯",
+    feedback_type: "Art der Beschwerde",
+    actors: [
+        "der Absender (Sie)",
+        "der Mail-Administrator oder Hoster des Absenders",
+        "der Empfänger",
+        "der Mail-Administrator des Empfängers",
+    ],
+};
+
+/// French.
+pub const FR: Words = Words {
+    lang: "fr",
+    recipient: "Destinataire",
+    no_recipient: "Le texte ne nomme pas le destinataire.",
+    permanent: "Définitif",
+    temporary: "Temporaire",
+    unknown_permanence: "Non précisé",
+    permanent_means: "Un échec définitif : renvoyer le même message échouera de la même façon tant que la cause n'est pas corrigée.",
+    temporary_means: "Un échec temporaire : le serveur d'envoi réessaie pendant un moment, le message peut donc encore arriver. Si la cause persiste, il devient un échec définitif.",
+    unknown_means: "Le texte ne dit pas si cet échec est définitif ou temporaire.",
+    codes: "Codes",
+    reply_code: "Réponse SMTP",
+    status_code: "Statut",
+    who_acts: "Qui doit agir :",
+    what_to_do: "Que faire :",
+    read_article: "Comment le corriger :",
+    walk_tree: "Pas à pas :",
+    details: "Ce que le serveur a répondu",
+    server: "Serveur",
+    command: "Commande refusée",
+    rules: "Règles appliquées",
+    recipients_failed: "{n} destinataires",
+    nothing_title: "Rien de reconnu",
+    nothing_text: "Ce texte ne dit pas clairement ce qui s'est passé. Collez le message de non-remise en entier, avec les lignes qui portent des codes comme 550 ou 5.1.1, ou cherchez votre erreur dans la base de connaissances.",
+    not_a_bounce: "Cela ressemble à un message ordinaire, pas à un avis de non-remise. Collez le message qui vous est revenu, ou cherchez votre erreur dans la base de connaissances.",
+    start_tree: "Commencer ici :",
+    search_title: "Articles liés",
+    search_link: "Chercher cette erreur dans la base de connaissances",
+    your_text: "Votre texte, avec les indices surlignés",
+    lines_hidden: "⋯ {n} lignes masquées ⋯",
+    chars_hidden: "⋯ {n} caractères masqués ⋯",
+    feedback_type: "Type de plainte",
+    actors: [
+        "l'expéditeur (vous)",
+        "l'administrateur de messagerie ou l'hébergeur de l'expéditeur",
+        "le destinataire",
+        "l'administrateur de messagerie du destinataire",
+    ],
+};
+
+/// The words for a language tag (`en`, `de-AT`, `fr-CA`, ...), matched on its primary subtag; English when
+/// there are none for it. Only the frame is translated here: reason titles, advice and code meanings come from
+/// the site's own rules, written in the site's language.
+pub fn for_lang(lang: &str) -> &'static Words {
+    let primary = lang.split(['-', '_']).next().unwrap_or("").trim();
+    [&DE, &FR]
+        .into_iter()
+        .find(|w| w.lang.eq_ignore_ascii_case(primary))
+        .unwrap_or(&EN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_tags_pick_words_by_primary_subtag() {
+        assert_eq!(for_lang("de").lang, "de");
+        assert_eq!(for_lang("de-AT").lang, "de");
+        assert_eq!(for_lang("FR_ca").lang, "fr");
+        assert_eq!(for_lang("en-GB").lang, "en");
+        assert_eq!(for_lang("").lang, "en");
+        assert_eq!(for_lang("tlh").lang, "en");
+    }
+
+    #[test]
+    fn every_language_names_every_actor_and_keeps_placeholders() {
+        for w in [&EN, &DE, &FR] {
+            for name in ["sender", "sender-admin", "recipient", "recipient-admin"] {
+                assert!(
+                    w.actor(name).is_some_and(|a| !a.is_empty()),
+                    "{} {name}",
+                    w.lang
+                );
+            }
+            assert_eq!(w.actor("nobody"), None);
+            for t in [w.recipients_failed, w.lines_hidden, w.chars_hidden] {
+                assert!(t.contains("{n}"), "{}: {t}", w.lang);
+            }
+        }
+    }
+
+    #[test]
+    fn english_actor_words_match_the_engine() {
+        use diagnosis::Actor;
+        for a in [
+            Actor::Sender,
+            Actor::SenderAdmin,
+            Actor::Recipient,
+            Actor::RecipientAdmin,
+        ] {
+            assert_eq!(EN.actor(a.as_str()), Some(a.describe()));
+        }
+    }
 }

@@ -125,6 +125,47 @@ function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/**
+ * The widget's own words before and around the engine's answer, per language; the answer's words are the engine's
+ * (checker-wasm/src/words.rs, the same languages). The `lang` attribute, else the page's, picks them by its
+ * primary subtag; anything else is English.
+ */
+const SHELL = {
+  en: {
+    prompt: "Paste the bounce message, or drop an .eml file here",
+    note: "Checked in your browser: nothing you paste is sent anywhere.",
+    loading: "Loading the checker…",
+    loadFailed: "The checker could not load:",
+    checking: "Checking…",
+    failed: "The checker failed:",
+    nothing: "Nothing recognised.",
+  },
+  de: {
+    prompt: "Fügen Sie die Unzustellbarkeitsnachricht ein oder ziehen Sie eine .eml-Datei hierher",
+    note: "Die Prüfung läuft in Ihrem Browser: Was Sie einfügen, wird nirgendwohin gesendet.",
+    loading: "Die Prüfung wird geladen…",
+    loadFailed: "Die Prüfung konnte nicht geladen werden:",
+    checking: "Wird geprüft…",
+    failed: "Die Prüfung ist fehlgeschlagen:",
+    nothing: "Nichts erkannt.",
+  },
+  fr: {
+    prompt: "Collez le message de non-remise, ou déposez ici un fichier .eml",
+    note: "L'analyse se fait dans votre navigateur : rien de ce que vous collez n'est envoyé.",
+    loading: "Chargement de l'outil…",
+    loadFailed: "L'outil n'a pas pu se charger :",
+    checking: "Analyse en cours…",
+    failed: "L'analyse a échoué :",
+    nothing: "Rien de reconnu.",
+  },
+};
+
+/** The language the widget speaks for a tag such as `de-AT`: a key of SHELL. */
+function language(tag) {
+  const primary = (tag || "").split(/[-_]/)[0].toLowerCase();
+  return Object.hasOwn(SHELL, primary) ? primary : "en";
+}
+
 const nextFrame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
 
 export class BounceChecker extends HTMLElement {
@@ -154,9 +195,9 @@ export class BounceChecker extends HTMLElement {
     const form = h(
       "form",
       { class: "bc-form", part: "form" },
-      h("label", { for: "bc-input", class: "bc-prompt" }, "Paste the bounce message, or drop an .eml file here"),
+      (this._prompt = h("label", { for: "bc-input", class: "bc-prompt" })),
       this._input,
-      h("p", { class: "bc-note" }, "Checked in your browser: nothing you paste is sent anywhere."),
+      (this._note = h("p", { class: "bc-note" })),
       this._status,
     );
     form.addEventListener("submit", (e) => {
@@ -164,6 +205,7 @@ export class BounceChecker extends HTMLElement {
       this._schedule(0);
     });
     this._box.append(form, this._said, this._output);
+    this._relabel();
     root.append(css, this._box);
 
     this._timer = 0;
@@ -182,8 +224,25 @@ export class BounceChecker extends HTMLElement {
     this.addEventListener("drop", (e) => this._drop(e));
   }
 
+  /** The language in use: the `lang` attribute, else the page's. */
+  get language() {
+    return language(this.getAttribute("lang") || document.documentElement.lang);
+  }
+
+  /** Words in the current language. */
+  get _words() {
+    return SHELL[this.language];
+  }
+
+  _relabel() {
+    this._box.lang = this.language;
+    this._prompt.textContent = this._words.prompt;
+    this._note.textContent = this._words.note;
+  }
+
   connectedCallback() {
-    this._status.textContent = "Loading the checker…";
+    this._relabel();
+    this._status.textContent = this._words.loading;
     loadEngine(this.kb).then(
       () => {
         this._status.textContent = "";
@@ -192,12 +251,13 @@ export class BounceChecker extends HTMLElement {
         this.dispatchEvent(new CustomEvent("bounce-checker-ready", { bubbles: true, composed: true }));
       },
       (e) => {
-        this._status.textContent = `The checker could not load: ${e.message}`;
+        this._status.textContent = `${this._words.loadFailed} ${e.message}`;
       },
     );
   }
 
-  attributeChangedCallback() {
+  attributeChangedCallback(name) {
+    if (name === "lang" && this._prompt) this._relabel();
     if (this._ready && this._input.value) this._schedule(0);
   }
 
@@ -223,14 +283,14 @@ export class BounceChecker extends HTMLElement {
     const eng = await loadEngine(this.kb);
     const kb = this.kb;
     const options = {
-      lang: this.getAttribute("lang") || document.documentElement.lang || "en",
+      lang: this.language,
       newTab: new URL(kb).origin !== location.origin,
     };
     const checker = checkerFor(eng, kb);
     let report;
     try {
       if (text.length > WORKER_THRESHOLD) {
-        this._status.textContent = "Checking…";
+        this._status.textContent = this._words.checking;
         // Let "Checking…" paint before any long work on this thread.
         await nextFrame();
         report = eng.worker ? await eng.worker.diagnose(text, kb) : checker.diagnose(text);
@@ -238,7 +298,7 @@ export class BounceChecker extends HTMLElement {
         report = checker.diagnose(text);
       }
     } catch (e) {
-      this._status.textContent = `The checker failed: ${e.message}`;
+      this._status.textContent = `${this._words.failed} ${e.message}`;
       throw e;
     }
     if (seq !== this._seq) return report; // a newer paste superseded this one
@@ -249,7 +309,7 @@ export class BounceChecker extends HTMLElement {
       ? report.bounces.map((b) => (b.recipient ? `${b.recipient}: ${b.title}` : b.title)).join(". ")
       : report.kind === "empty"
         ? ""
-        : "Nothing recognised.";
+        : this._words.nothing;
     const section = this._output.querySelector(".bc-search");
     if (eng.search && section && report.query) {
       try {

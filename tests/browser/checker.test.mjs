@@ -94,6 +94,42 @@ test("an Outlook NDR gets the fix: user unknown, the address, permanent, the art
   assert.ok(got.marks.some(([kind, t]) => kind === "status" && t === "5.1.1"), JSON.stringify(got.marks));
 });
 
+test("the lang attribute picks the widget's language, and English comes back without it", async () => {
+  const text = readFileSync(join(FIXTURES, "bounces/outlook-display-ndr.txt"), "utf8");
+  const frame = () =>
+    page.evaluate(() => {
+      const root = document.querySelector("bounce-checker").shadowRoot;
+      return {
+        prompt: root.querySelector(".bc-prompt").textContent,
+        lang: root.querySelector(".bc-output").lang,
+        actor: root.querySelector(".bc-actor")?.textContent,
+      };
+    });
+  try {
+    await page.evaluate(() => document.querySelector("bounce-checker").setAttribute("lang", "de-AT"));
+    await paste(page, text);
+    const got = await shown(page);
+    assert.equal(got.cards[0].reason, "userunknown");
+    assert.equal(got.cards[0].badge, "Dauerhaft");
+    const de = await frame();
+    assert.match(de.prompt, /Unzustellbarkeitsnachricht/);
+    assert.equal(de.lang, "de");
+    assert.match(de.actor ?? "", /^Wer handeln muss:/);
+
+    await page.evaluate(() => document.querySelector("bounce-checker").setAttribute("lang", "fr"));
+    await paste(page, text + " ");
+    assert.equal((await shown(page)).cards[0].badge, "Définitif");
+    assert.match((await frame()).prompt, /non-remise/);
+  } finally {
+    await page.evaluate(() => document.querySelector("bounce-checker").removeAttribute("lang"));
+  }
+  await paste(page, text);
+  assert.equal((await shown(page)).cards[0].badge, "Permanent");
+  const en = await frame();
+  assert.match(en.prompt, /^Paste the bounce message/);
+  assert.equal(en.lang, "en");
+});
+
 test("nothing recognised says so and offers search and the start tree", async () => {
   await paste(page, "Hi Sam, see you at the meeting on Thursday. Bring the slides.");
   const got = await shown(page);
