@@ -69,12 +69,15 @@ impl Pattern {
             .get(from..)
             .is_some_and(|t| t.starts_with(first.as_str()))
             && let Some(end) = self.rest_from(text, from + first.len())
+            && !in_address_or_link(text, from, end)
         {
             return Some((from, end));
         }
         while let Some(rel) = text.get(from..)?.find(first.as_str()) {
             let start = from + rel;
-            if let Some(end) = self.rest_from(text, start + first.len()) {
+            if let Some(end) = self.rest_from(text, start + first.len())
+                && !in_address_or_link(text, start, end)
+            {
                 return Some((start, end));
             }
             from = start + first.len().max(1);
@@ -99,6 +102,36 @@ impl Pattern {
     }
 }
 
+/// Whether `text[start..end]` lies inside an email address or the path of a link: a word found there
+/// (`<filtered@example.com>`, `https://example.com/reason/#filtered`) is part of a name someone chose, not the
+/// server's account of the failure.
+fn in_address_or_link(text: &str, start: usize, end: usize) -> bool {
+    let b = text.as_bytes();
+    let is_edge = |c: u8| c.is_ascii_whitespace() || b"<>()[]\"',;".contains(&c);
+    if b[start..end].iter().any(|&c| is_edge(c)) {
+        return false;
+    }
+    let token_start = b[..start]
+        .iter()
+        .rposition(|&c| is_edge(c))
+        .map_or(0, |i| i + 1);
+    let token_end = b[end..]
+        .iter()
+        .position(|&c| is_edge(c))
+        .map_or(b.len(), |i| end + i);
+    let token = &text[token_start..token_end];
+    if token.contains('@') {
+        return true;
+    }
+    // A link's host says something (`www.spamhaus.org/query/...`); its path, query and fragment are names.
+    token.find("://").is_some_and(|scheme| {
+        let host = token_start + scheme + 3;
+        text[host..token_end]
+            .find('/')
+            .is_some_and(|slash| start > host + slash)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +145,26 @@ mod tests {
         let far = format!("mailbox {} is full", "x".repeat(200));
         assert!(w.find(&far).is_none());
         assert!(Pattern::new(" * ").is_none());
+    }
+
+    #[test]
+    fn words_inside_addresses_and_links_do_not_count() {
+        let p = Pattern::new("filtered").expect("pattern");
+        assert_eq!(
+            p.find("550 5.2.1 <filtered@example.net>: user unknown. see https://example.net/reason/#filtered"),
+            None
+        );
+        assert_eq!(
+            p.find("<filtered@example.net>: message filtered"),
+            Some((32, 40))
+        );
+        let host = Pattern::new("spamhaus").expect("pattern");
+        assert!(
+            host.find("553 http://www.spamhaus.org/query/bl?ip=192.0.2.1")
+                .is_some()
+        );
+        let two = Pattern::new("user unknown").expect("pattern");
+        assert!(two.find("<bob@example.com>: user unknown").is_some());
     }
 
     #[test]
