@@ -203,10 +203,12 @@ pub fn classify(input: &[u8], rules: &RuleSet) -> Diagnosis {
             .as_deref()
             .is_some_and(|t| t.starts_with("x-unix"));
         let hit = find(&|t| rules.decide_provider(t, &facts)).or_else(|| {
-            if local_program {
-                return None;
-            }
             let generic = find(&|t| rules.decide_generic(t, &facts));
+            if local_program {
+                // The delivery program's own words are a mailer error ("procmail: couldn't create"), except
+                // a quota it hit: that is the recipient's full mailbox, whichever program reports it.
+                return generic.filter(|(_, h)| rules.rules[h.rule].reason == Reason::MailboxFull);
+            }
             match decisive {
                 None => generic,
                 Some(info) => {

@@ -287,3 +287,21 @@ fn other_servers_human_text() {
         (Some("erin@example.com"), Reason::Expired)
     );
 }
+
+#[test]
+fn local_delivery_program_reports() {
+    let dsn = |diag: &str| {
+        format!(
+            "Reporting-MTA: dns; mx.example.org\n\nFinal-Recipient: rfc822; bob@example.org\nAction: failed\nStatus: 5.3.0\n\
+Diagnostic-Code: x-unix; {diag}\n"
+        )
+    };
+    // The program's own failure is a mailer error, whatever words it uses.
+    let b = one(&dsn("maildrop: Unable to create a dot-lock: No such user"));
+    assert_eq!(b.reason, Reason::MailerError);
+    // A quota the program hit is the recipient's full mailbox.
+    let b = one(&dsn(
+        "/home/bob/Maildir/tmp/1700000000.P1.mx: Disk quota exceeded",
+    ));
+    assert_eq!(b.reason, Reason::MailboxFull);
+}
