@@ -214,6 +214,8 @@ pub fn command(normalized: &str) -> Option<&'static str> {
         ("mail from", "after mail from", "MAIL"),
         ("mail from", "did not like our mail from", "MAIL"),
         ("mail from", ">>> mail from", "MAIL"),
+        ("rejected", "but sender was rejected", "MAIL"),
+        ("rejected", "but my name was rejected", "HELO"),
         ("helo", "in reply to helo", "HELO"),
         ("helo", "after helo", "HELO"),
         ("ehlo", "in reply to ehlo", "EHLO"),
@@ -290,6 +292,15 @@ mod tests {
         assert_eq!(
             command("smtp error from remote mail server after end of data: 554"),
             Some("DATA")
+        );
+        // qmail says which command failed in words of its own.
+        assert_eq!(
+            command("connected to 192.0.2.1 but sender was rejected. remote host said: 553 no"),
+            Some("MAIL")
+        );
+        assert_eq!(
+            command("connected to 192.0.2.1 but my name was rejected. remote host said: 501 no"),
+            Some("HELO")
         );
         assert_eq!(command("nothing here"), None);
     }
