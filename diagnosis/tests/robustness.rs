@@ -62,3 +62,27 @@ fn deep_nesting_and_huge_lines_finish() {
     let many_at = "@".repeat(1_000_000);
     check(many_at.as_bytes());
 }
+
+/// Found by `cargo fuzz` (diagnosis/fuzz): a message/rfc822 part whose body starts another message/rfc822 part,
+/// closed by the outer boundary, reached a `debug_assert!` inside mail-parser ("Invalid part ID, could not find
+/// multipart"), so debug builds (tests, `cargo run`) panicked where release builds went on. The workspace turns
+/// mail-parser's debug assertions off (root Cargo.toml); the message must still be read.
+#[test]
+fn an_rfc822_part_nested_in_another_and_closed_by_the_outer_boundary_does_not_panic() {
+    let input = b"From: mailer@example.org\n\
+MIME-Version: 1.0\n\
+Content-Type: multipart/report; report-type=delivery-status;\n\
+\tboundary=\"b1\"\n\
+\n\
+--b1\n\
+Content-Type: message/rfc822\n\
+\n\
+Content-Type: message/rfc822\n\
+org--\n\
+\n\
+\n\
+text--b1--\n\
+\n";
+    let d = classify(input, RuleSet::bundled());
+    assert!(d.bounces.len() <= 1);
+}
