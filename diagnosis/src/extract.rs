@@ -122,6 +122,7 @@ pub fn recipients(text: &str, exclude: &[String]) -> Vec<Found> {
             || lead_trimmed.ends_with("by")
             || lead_trimmed.ends_with("mailto:")
             || lead_trimmed.ends_with("message-id")
+            || is_sender_tag(lead_trimmed)
         {
             continue;
         }
@@ -141,6 +142,13 @@ pub fn recipients(text: &str, exclude: &[String]) -> Vec<Found> {
         });
     }
     out
+}
+
+/// Whether the text before an address ends with the `F=` tag that logs and rejections use for the envelope
+/// sender (`H=mx.example.net [192.0.2.1] F=<alice@example.org>`).
+fn is_sender_tag(lead: &str) -> bool {
+    lead.strip_suffix("f=")
+        .is_some_and(|before| !before.ends_with(|c: char| c.is_ascii_alphanumeric()))
 }
 
 /// The distinct recipients, leading ones preferred: if any address starts a line, only those count.
@@ -281,6 +289,15 @@ mod tests {
         let f = recipients(text, &[]);
         let p = paragraphs(text, &f, "a@example.com");
         assert_eq!(&text[p[0].0..p[0].1], "<a@example.com>:\nno mailbox\n\n");
+    }
+
+    #[test]
+    fn sender_tag_is_not_a_recipient() {
+        let found = recipients(
+            "undeliverable to carol@example.net\n550-H=mx.example.org [192.0.2.1] F=[alice@example.org] T=[carol@example.net]\n",
+            &[],
+        );
+        assert_eq!(distinct(&found), vec!["carol@example.net".to_string()]);
     }
 
     #[test]

@@ -279,7 +279,9 @@ fn verbatim_origin(text: &str, part: &mail_parser::MessagePart<'_>, input: &[u8]
 }
 
 /// Where a returned original message starts inside a body: the first run of at least three consecutive header
-/// lines that includes a header every message has. Returns `text.len()` when there is none.
+/// lines that includes headers every message has, one of them written by the sender's side (`From`,
+/// `Received`, ...). A summary such as `To:`/`Date:`/`Subject:` above the server's reply is not a returned
+/// message. Returns `text.len()` when there is none.
 pub fn returned_message_start(text: &str) -> usize {
     const CORE: &[&str] = &[
         "received",
@@ -296,6 +298,7 @@ pub fn returned_message_start(text: &str) -> usize {
     let mut run_start: Option<usize> = None;
     let mut run_len = 0;
     let mut core = 0;
+    let mut origin = 0;
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let start = offset;
@@ -309,12 +312,16 @@ pub fn returned_message_start(text: &str) -> usize {
                 if run_len == 0 {
                     run_start = Some(start);
                     core = 0;
+                    origin = 0;
                 }
                 run_len += 1;
                 if CORE.contains(&name.as_str()) {
                     core += 1;
+                    if !matches!(name.as_str(), "to" | "date" | "subject") {
+                        origin += 1;
+                    }
                 }
-                if run_len >= 3 && core >= 2 {
+                if run_len >= 3 && core >= 2 && origin >= 1 {
                     return run_start.unwrap_or(start);
                 }
             }
@@ -565,6 +572,12 @@ mod tests {
         let end = returned_message_start(t);
         assert!(t[..end].ends_with("550 no\n\n"));
         assert_eq!(header_block(&t[end..]).len(), 4);
+    }
+
+    #[test]
+    fn a_summary_of_the_message_is_not_a_returned_message() {
+        let t = "To: bob@example.org\nCC:\nDate: Monday, Jan 1, 2024 10:00 AM\nSubject: Undeliverable Mail\n\nundeliverable to carol@example.net\n550 5.7.1 Rejected\n";
+        assert_eq!(returned_message_start(t), t.len());
     }
 
     #[test]
