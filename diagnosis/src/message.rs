@@ -202,6 +202,9 @@ fn walk(msg: &Message<'_>, input: &[u8], depth: usize, doc: &mut Document, top: 
                         if doc.original.is_empty() && end < seg.text.len() {
                             doc.original = header_block(&seg.text[end..]);
                         }
+                        if depth + 1 < MAX_DEPTH && doc.reports.is_empty() {
+                            doc.reports.extend(inline_reports(&seg.text[end..], depth));
+                        }
                         let mut seg = seg;
                         seg.text.truncate(end);
                         if !seg.text.trim().is_empty() {
@@ -267,6 +270,45 @@ fn walk(msg: &Message<'_>, input: &[u8], depth: usize, doc: &mut Document, top: 
     if !saw_plain && top {
         doc.bodies.extend(html);
     }
+}
+
+/// The delivery reports of a bounce that was forwarded inline, pasted as text into another message's body: the
+/// "returned message" is then itself a `multipart/report`. Their places in the input are not known.
+fn inline_reports(returned: &str, depth: usize) -> Vec<Segment> {
+    let is_report = header_block(returned).iter().any(|(name, value)| {
+        name == "content-type" && value.to_ascii_lowercase().contains("multipart/report")
+    });
+    let Some(inner) = is_report
+        .then(|| parser().parse(returned.as_bytes()))
+        .flatten()
+    else {
+        return Vec::new();
+    };
+    let mut inner_doc = Document {
+        shape: Shape::Raw,
+        headers: Vec::new(),
+        content_type: None,
+        report_type: None,
+        bodies: Vec::new(),
+        reports: Vec::new(),
+        original: Vec::new(),
+    };
+    walk(
+        &inner,
+        returned.as_bytes(),
+        depth + 1,
+        &mut inner_doc,
+        false,
+    );
+    inner_doc
+        .reports
+        .into_iter()
+        .filter(|s| !s.text.trim().is_empty())
+        .map(|s| Segment {
+            text: s.text,
+            origin: None,
+        })
+        .collect()
 }
 
 /// Where the decoded text sits in the input, if the part was not transformed (7bit/8bit UTF-8 or ASCII).

@@ -305,3 +305,24 @@ Diagnostic-Code: x-unix; {diag}\n"
     ));
     assert_eq!(b.reason, Reason::MailboxFull);
 }
+
+#[test]
+fn bounce_forwarded_inline_as_text() {
+    let raw = "From: MAILER-DAEMON@relay.example.org\nTo: alice@example.org\nSubject: Undelivered Mail Returned to Sender\n\
+Content-Type: text/plain; charset=us-ascii\n\n\
+The message below could not be delivered. For help, write to <support@example.org>.\n\n\
+Return-Path: <>\nDate: Mon, 1 Jan 2024 10:00:00 +0000\nFrom: MAILER-DAEMON@mx.example.org (Mail Delivery System)\n\
+Subject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=\"in1\"\n\n\
+--in1\nContent-Type: text/plain\n\nThe mail system\n\n\
+--in1\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n\
+Final-Recipient: rfc822; bob@example.net\nAction: failed\nStatus: 4.0.0\n\
+Diagnostic-Code: X-Postfix; connect to mx.example.net[192.0.2.9]: server refused to talk to me: 421 Service not available\n\n\
+--in1--\n";
+    let d = classify(raw.as_bytes(), RuleSet::bundled());
+    assert_eq!(d.bounces.len(), 1, "{:#?}", d.bounces);
+    let b = &d.bounces[0];
+    assert_eq!(b.recipient.as_deref(), Some("bob@example.net"));
+    assert_eq!(b.reason, Reason::Blocked);
+    assert_eq!(b.reply_code.as_deref(), Some("421"));
+}
