@@ -89,6 +89,9 @@ pub fn classify(input: &[u8], rules: &RuleSet) -> Diagnosis {
     if let Some(d) = feedback(&doc, &reports, &text, rules) {
         return d;
     }
+    if let Some(d) = unsubscribe(&doc, &text, rules) {
+        return d;
+    }
     if let Some(d) = auto_reply(&doc, &reports, &text, rules) {
         return d;
     }
@@ -756,6 +759,33 @@ fn jmrp(doc: &Document, text: &str, rules: &RuleSet) -> Option<Diagnosis> {
         });
     }
     b.recipient = Some(addr);
+    Some(Diagnosis {
+        kind: Kind::Feedback,
+        bounces: vec![b],
+    })
+}
+
+/// An unsubscribe request that a mail client sent for its user to a list's `mailto:` address (RFC 2369
+/// `List-Unsubscribe: <mailto:...?subject=unsubscribe>`): the recipient opts out, a complaint of the `opt-out`
+/// kind (RFC 5965 §7.3), not an automatic reply.
+fn unsubscribe(doc: &Document, text: &str, rules: &RuleSet) -> Option<Diagnosis> {
+    let subject = doc.header("subject")?.trim();
+    let automatic = doc
+        .header("auto-submitted")
+        .is_some_and(|v| !v.trim().eq_ignore_ascii_case("no"));
+    if doc.shape != Shape::Raw || !automatic || !subject.eq_ignore_ascii_case("unsubscribe") {
+        return None;
+    }
+    let mut b = fallback(Reason::Feedback, rules);
+    b.recipient = doc.header("from").and_then(first_address);
+    b.feedback_type = Some("opt-out".into());
+    if let Some(span) = b.recipient.as_deref().and_then(|r| span_of(text, r)) {
+        b.evidence.push(Evidence {
+            start: span.0,
+            end: span.1,
+            kind: "recipient",
+        });
+    }
     Some(Diagnosis {
         kind: Kind::Feedback,
         bounces: vec![b],

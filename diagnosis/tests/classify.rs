@@ -326,3 +326,15 @@ Diagnostic-Code: X-Postfix; connect to mx.example.net[192.0.2.9]: server refused
     assert_eq!(b.reason, Reason::Blocked);
     assert_eq!(b.reply_code.as_deref(), Some("421"));
 }
+
+#[test]
+fn unsubscribe_request_sent_by_a_mail_client() {
+    let raw = "From: carol@example.net\nTo: opt-out-42@lists.example.org\nSubject: unsubscribe\n\
+Auto-Submitted: auto-replied\nContent-Type: text/plain\n\nThis message was sent automatically to unsubscribe from a list.\n";
+    let d = classify(raw.as_bytes(), RuleSet::bundled());
+    assert_eq!(d.kind, Kind::Feedback);
+    assert_eq!(d.bounces.len(), 1);
+    assert_eq!(d.bounces[0].reason, Reason::Feedback);
+    assert_eq!(d.bounces[0].feedback_type.as_deref(), Some("opt-out"));
+    assert_eq!(d.bounces[0].recipient.as_deref(), Some("carol@example.net"));
+}
