@@ -526,7 +526,7 @@ fn decode_entities(s: &str, out: &mut String) {
     while let Some(i) = rest.find('&') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
-        let end = rest[..rest.len().min(12)].find(';');
+        let end = rest[..rest.floor_char_boundary(12)].find(';');
         let decoded = end.and_then(|e| {
             let ent = &rest[1..e];
             let c = match ent {
@@ -607,6 +607,14 @@ fn looks_raw(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Like the status look-ahead in normalize.rs: the entity look-ahead must not cut a character in two.
+    #[test]
+    fn an_ampersand_before_wide_characters_is_kept() {
+        let mut out = String::new();
+        decode_entities("a &ÓÓÓÓÓÓÓÓ &amp; b", &mut out);
+        assert_eq!(out, "a &ÓÓÓÓÓÓÓÓ & b");
+    }
 
     #[test]
     fn returned_message_is_cut() {

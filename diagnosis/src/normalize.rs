@@ -124,7 +124,8 @@ fn continuation_prefixes(source: &str) -> Vec<(usize, usize)> {
         if at_boundary && &b[i..i + 3] == code && matches!(b[i + 3], b'-' | b' ') {
             let mut end = i + 4;
             // An enhanced status code repeated after the reply code is part of the prefix.
-            if let Some(f) = crate::code::find_status(&source[end..source.len().min(end + 12)])
+            if let Some(f) =
+                crate::code::find_status(&source[end..source.floor_char_boundary(end + 12)])
                 && f.start == 0
             {
                 end += f.end;
@@ -155,6 +156,14 @@ pub fn phrase(p: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by cargo fuzz: the look-ahead for a repeated status code cut a character in two.
+    #[test]
+    fn a_continuation_line_with_wide_characters_after_the_code() {
+        let src = "550-5.7.1 first line\n550 xÓÓÓÓÓÓÓÓ";
+        let n = Normalized::new(src);
+        assert!(n.text.contains("óóó"), "{}", n.text);
+    }
 
     #[test]
     fn collapses_and_maps_back() {
