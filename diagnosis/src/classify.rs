@@ -70,8 +70,45 @@ struct Entry {
 }
 
 /// Classifies a bounce. Never fails and never panics: unreadable input gives `onhold` or `undefined`.
+///
+/// An mbox file with several messages gives the bounces of each, in order.
 pub fn classify(input: &[u8], rules: &RuleSet) -> Diagnosis {
     let input = &input[..input.len().min(MAX_INPUT)];
+    let starts = message::mbox_messages(input);
+    if starts.len() < 2 {
+        return classify_one(input, rules);
+    }
+    let mut kinds = Vec::new();
+    let mut bounces = Vec::new();
+    for (i, &start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(input.len());
+        let d = classify_one(&input[start..end], rules);
+        kinds.push(d.kind);
+        for mut b in d.bounces {
+            for e in &mut b.evidence {
+                e.start += start;
+                e.end += start;
+            }
+            bounces.push(b);
+        }
+    }
+    // A failure anywhere makes the file a bounce; otherwise the first message that was something says what.
+    let kind = if kinds.contains(&Kind::Bounce) {
+        Kind::Bounce
+    } else {
+        kinds
+            .iter()
+            .copied()
+            .find(|k| !matches!(k, Kind::NotABounce | Kind::Empty))
+            .unwrap_or(kinds[0])
+    };
+    if matches!(kind, Kind::NotABounce) {
+        bounces.clear();
+    }
+    Diagnosis { kind, bounces }
+}
+
+fn classify_one(input: &[u8], rules: &RuleSet) -> Diagnosis {
     let text = crate::lossless_text(input);
     if text.trim().is_empty() {
         return Diagnosis {

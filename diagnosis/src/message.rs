@@ -408,6 +408,46 @@ fn is_report_field(name: &str) -> bool {
         )
 }
 
+/// Where each message of an mbox file starts (RFC 4155: every message begins with a `From <sender> <date>` line
+/// after an empty line). Input that does not begin like an mbox is one message: `[0]`.
+pub fn mbox_messages(input: &[u8]) -> Vec<usize> {
+    let mut starts = vec![0];
+    if !is_from_line(input) {
+        return starts;
+    }
+    let mut at = 0;
+    while let Some(rel) = input[at..]
+        .windows(7)
+        .position(|w| w == b"\n\nFrom " || w == b"\n\r\nFrom")
+    {
+        let start = at + rel + if input[at + rel + 1] == b'\r' { 3 } else { 2 };
+        if is_from_line(&input[start..]) {
+            starts.push(start);
+        }
+        at = start;
+    }
+    starts
+}
+
+/// Whether `b` starts with an mbox separator line (`From alice@example.org Mon Jan  1 10:00:00 2024`) followed by
+/// a header line.
+fn is_from_line(b: &[u8]) -> bool {
+    let Some(rest) = b.strip_prefix(b"From ") else {
+        return false;
+    };
+    let Some(eol) = rest.iter().take(200).position(|&c| c == b'\n') else {
+        return false;
+    };
+    let line = String::from_utf8_lossy(&rest[..eol]);
+    let words = line.split_whitespace().count();
+    // A sender, a date with a clock time: `Thu Apr 29 23:34:45 2015`.
+    let dated = line.contains(':') && line.bytes().any(|c| c.is_ascii_digit());
+    let next = &rest[eol + 1..];
+    let next_end = next.iter().position(|&c| c == b'\n').unwrap_or(next.len());
+    let next_line = String::from_utf8_lossy(&next[..next_end]);
+    words >= 4 && dated && header_name(next_line.trim_end()).is_some()
+}
+
 /// `Name: value` → lowercase name, when the line is shaped like a header.
 fn header_name(line: &str) -> Option<String> {
     let colon = line.find(':')?;
@@ -634,6 +674,20 @@ mod tests {
     fn dsn_fields_are_not_a_returned_message() {
         let t = "oops\nReporting-MTA: dns; x\nFinal-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.1.1\n";
         assert_eq!(returned_message_start(t), t.len());
+    }
+
+    #[test]
+    fn mbox_with_two_messages() {
+        let one = "From MAILER-DAEMON  Mon Jan  1 10:00:00 2024\nFrom: a@example.org\nSubject: x\n\nbody\n";
+        let two = format!(
+            "{one}\nFrom MAILER-DAEMON  Mon Jan  1 10:05:00 2024\nReturn-Path: <>\n\nFrom here on, text\n"
+        );
+        assert_eq!(mbox_messages(two.as_bytes()), vec![0, one.len() + 1]);
+        // Not an mbox, or a sentence starting with "From" in a body: one message.
+        assert_eq!(
+            mbox_messages(b"From: a@example.org\n\nFrom now on: no\n"),
+            vec![0]
+        );
     }
 
     #[test]
