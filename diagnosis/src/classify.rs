@@ -304,12 +304,8 @@ fn classify_one(input: &[u8], rules: &RuleSet) -> Diagnosis {
             }
             (None, None) => {
                 let has_text = !body_pieces.iter().all(|p| p.normalized.text.is_empty());
-                (
-                    fallback_reason(&e, &facts, rules, has_text),
-                    Vec::new(),
-                    None,
-                    None,
-                )
+                let (reason, by) = fallback_reason(&e, &facts, rules, has_text);
+                (reason, by.into_iter().collect(), None, None)
             }
         };
         // A DSN that reports success or a relay is not a failure, whatever its text says.
@@ -322,7 +318,12 @@ fn classify_one(input: &[u8], rules: &RuleSet) -> Diagnosis {
             _ => reason,
         };
         if e.diagnostic.is_none() {
-            e.diagnostic = diagnostic_line(&e, phrase_span, &text);
+            // Generic failure words ("could not be delivered") are the mailer's preamble, not the server's
+            // reply: when the text has a reply or status code, the line around it is what the server said.
+            let weak = rule.is_some_and(|r| r.reason == Reason::OnHold)
+                && (e.reply.is_some_and(|r| r.1.is_some())
+                    || e.status.is_some_and(|s| s.1.is_some()));
+            e.diagnostic = diagnostic_line(&e, phrase_span.filter(|_| !weak), &text);
         }
         bounces.push(finish(
             e,
@@ -536,35 +537,38 @@ fn fill_codes_from(e: &mut Entry, p: &Piece, input: &str) {
 }
 
 /// When no wording matched: the status code table, then a bare reply code, then `onhold`/`undefined`.
-fn fallback_reason(e: &Entry, facts: &Facts<'_>, rules: &RuleSet, has_text: bool) -> Reason {
+/// The reason when no wording decided, and what gave it (`status-code:X.2.1`, `reply-code:550`,
+/// `dsn:x-unix`, `status-class:2`), so every answer can say what it rests on.
+fn fallback_reason(
+    e: &Entry,
+    facts: &Facts<'_>,
+    rules: &RuleSet,
+    has_text: bool,
+) -> (Reason, Option<String>) {
     // A success code in a report is a delivery (RFC 3463 class 2).
-    if facts.status.is_some_and(|s| s.class == 2) {
-        return Reason::Delivered;
+    if let Some(s) = facts.status.filter(|s| s.class == 2) {
+        return (Reason::Delivered, Some(format!("status-class:{}", s.class)));
     }
-    if let Some(r) = facts
-        .status
-        .and_then(|s| rules.status_info(s))
-        .and_then(|i| i.reason)
+    if let Some(info) = facts.status.and_then(|s| rules.status_info(s))
+        && let Some(r) = info.reason
     {
-        return r;
+        return (r, Some(format!("status-code:{}", info.code)));
     }
     if e.diagnostic_type
         .as_deref()
         .is_some_and(|t| t.starts_with("x-unix"))
     {
-        return Reason::MailerError;
+        return (Reason::MailerError, Some("dsn:x-unix".to_string()));
     }
-    if let Some(r) = facts
-        .reply
-        .and_then(|c| rules.reply_info(c))
-        .and_then(|i| i.reason)
+    if let Some(info) = facts.reply.and_then(|c| rules.reply_info(c))
+        && let Some(r) = info.reason
     {
-        return r;
+        return (r, Some(format!("reply-code:{}", info.code)));
     }
     if has_text || !e.pieces.is_empty() {
-        Reason::OnHold
+        (Reason::OnHold, None)
     } else {
-        Reason::Undefined
+        (Reason::Undefined, None)
     }
 }
 

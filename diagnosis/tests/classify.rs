@@ -338,3 +338,27 @@ Auto-Submitted: auto-replied\nContent-Type: text/plain\n\nThis message was sent 
     assert_eq!(d.bounces[0].feedback_type.as_deref(), Some("opt-out"));
     assert_eq!(d.bounces[0].recipient.as_deref(), Some("carol@example.net"));
 }
+
+#[test]
+fn what_decided_is_named_even_when_only_a_code_did() {
+    let d = classify(
+        b"550 5.2.1 <ana@example.net>: mailbox is dormant",
+        RuleSet::bundled(),
+    );
+    assert_eq!(d.bounces[0].reason, Reason::Suspend);
+    assert_eq!(d.bounces[0].rules, vec!["status-code:X.2.1".to_string()]);
+}
+
+#[test]
+fn the_server_said_is_the_reply_not_the_mailers_preamble() {
+    let text = b"This is the mail system at host mx.example.net.\n\n\
+I'm sorry to have to inform you that your message could not\n\
+be delivered to one or more recipients.\n\n\
+<bob@example.net>: host mx.example.net[203.0.113.25] said: 550 5.7.1\n\
+    <bob@example.net>: Recipient only takes letters on Tuesdays\n\
+    (in reply to RCPT TO command)\n";
+    let d = classify(text, RuleSet::bundled());
+    let diag = d.bounces[0].diagnostic.as_deref().unwrap_or("");
+    assert!(diag.contains("550 5.7.1"), "{diag}");
+    assert!(!diag.contains("sorry"), "{diag}");
+}

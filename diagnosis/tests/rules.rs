@@ -44,3 +44,110 @@ fn every_example_classifies_to_its_rule() {
     }
     assert!(ran > 50, "ran {ran} examples");
 }
+
+/// The bundled sources with `extra` appended to the file ending in `file`, loaded; the errors as text.
+fn errors_with(file: &str, extra: &str) -> Vec<String> {
+    let mut files: Vec<(String, String)> = bundled_sources()
+        .iter()
+        .map(|s| (s.path.to_string(), s.text.to_string()))
+        .collect();
+    let f = files
+        .iter_mut()
+        .find(|(p, _)| p.ends_with(file))
+        .expect("bundled file");
+    f.1.push_str(extra);
+    let sources: Vec<diagnosis::Source<'_>> = files
+        .iter()
+        .map(|(path, text)| diagnosis::Source { path, text })
+        .collect();
+    match RuleSet::from_sources(&sources) {
+        Ok(_) => Vec::new(),
+        Err(e) => e.iter().map(ToString::to_string).collect(),
+    }
+}
+
+#[test]
+fn an_example_its_phrase_misses_says_so() {
+    let errors = errors_with(
+        "reasons/filtered.toml",
+        "\n[[rule]]\nid = \"filtered.approved\"\nmatch = [\"only accept mail from approved senders\"]\nexamples = [\"550 5.7.1 <bob@example.net>: Recipient only accepts mail from approved senders\"]\n",
+    );
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].contains("none of the rule's phrases occurs in it"),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
+fn an_example_a_deciding_status_code_takes_names_the_code_and_yields_to() {
+    let errors = errors_with(
+        "reasons/filtered.toml",
+        "\n[[rule]]\nid = \"filtered.approved\"\nmatch = [\"accepts mail only from approved senders\"]\nexamples = [\"550 5.1.1 <bob@example.net>: This mailbox accepts mail only from approved senders\"]\n",
+    );
+    assert!(
+        errors.iter().any(
+            |e| e.contains("its status code decides first (X.1.1") && e.contains("`yields-to`")
+        ),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn a_broken_reason_file_is_not_also_called_missing_by_order_toml() {
+    let errors = errors_with(
+        "reasons/filtered.toml",
+        "\n[[rule]]\nid = \"filtered.x\"\nmatch = [\"x y z\"]\nnotes = \"typo for note\"\nexamples = [\"550 x y z\"]\n",
+    );
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(errors[0].contains("filtered.toml"), "{}", errors[0]);
+    assert!(!errors[0].contains("order.toml"), "{}", errors[0]);
+}
+
+#[test]
+fn a_reason_repeated_in_its_own_file_is_to_be_removed() {
+    let errors = errors_with(
+        "reasons/filtered.toml",
+        "\n[[rule]]\nid = \"filtered.x\"\nreason = \"filtered\"\nmatch = [\"x y z\"]\nexamples = [\"550 x y z\"]\n",
+    );
+    assert!(
+        errors.iter().any(|e| e.contains("remove `reason`")),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn file_wide_reason_keys_in_a_provider_file_are_errors() {
+    let mut files: Vec<(String, String)> = bundled_sources()
+        .iter()
+        .map(|s| (s.path.to_string(), s.text.to_string()))
+        .collect();
+    let f = files
+        .iter_mut()
+        .find(|(p, _)| p.ends_with("providers/yahoo.toml"))
+        .expect("yahoo");
+    f.1 = format!("actor = \"recipient\"\ntitle = \"Yahoo\"\n{}", f.1);
+    let sources: Vec<diagnosis::Source<'_>> = files
+        .iter()
+        .map(|(path, text)| diagnosis::Source { path, text })
+        .collect();
+    let errors: Vec<String> = RuleSet::from_sources(&sources)
+        .err()
+        .unwrap_or_default()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("yahoo.toml:1:1:") && e.contains("no file-wide `actor`")),
+        "{errors:#?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("yahoo.toml:2:1:") && e.contains("no file-wide `title`")),
+        "{errors:#?}"
+    );
+}

@@ -126,7 +126,13 @@ impl Library {
         }
 
         let (rules, rule_files) = if rule_files.is_empty() {
-            (RuleSet::bundled().clone(), Vec::new())
+            match RuleSet::try_bundled() {
+                Ok(set) => (set.clone(), Vec::new()),
+                Err(rule_errors) => {
+                    errors.extend(rule_errors.iter().map(ContentError::from_rule));
+                    (RuleSet::default(), Vec::new())
+                }
+            }
         } else {
             let sources: Vec<Source<'_>> = rule_files
                 .iter()
@@ -135,13 +141,10 @@ impl Library {
                     text: &f.text,
                 })
                 .collect();
-            let rules = match RuleSet::from_sources(&sources) {
-                Ok(rules) => rules,
-                Err(rule_errors) => {
-                    errors.extend(rule_errors.iter().map(ContentError::from_rule));
-                    RuleSet::default()
-                }
-            };
+            // What loaded, beside every problem: `serve` keeps previewing with the rules that are sound while
+            // the writer fixes the rest (a build still fails on any problem).
+            let (rules, rule_errors) = RuleSet::from_sources_lenient(&sources);
+            errors.extend(rule_errors.iter().map(ContentError::from_rule));
             let files = rule_files.into_iter().map(|f| (f.source, f.text)).collect();
             (rules, files)
         };

@@ -163,7 +163,19 @@ fn classify_cmd(format: Format, rules_dir: Option<PathBuf>, paths: &[PathBuf]) -
                 );
             }
         },
-        None => diagnosis::RuleSet::bundled(),
+        None => match diagnosis::RuleSet::try_bundled() {
+            Ok(set) => set,
+            Err(errors) => {
+                for e in errors {
+                    eprintln!("{e}");
+                }
+                anyhow::bail!(
+                    "the rules built into this bouncebook did not load ({} error(s)); rebuild it from rule \
+                     files that pass `bouncebook check`",
+                    errors.len()
+                );
+            }
+        },
     };
     let color = format == Format::Human
         && std::io::stdout().is_terminal()

@@ -154,7 +154,12 @@ pub fn create(root: &Path, kind: Kind, slug: &str) -> Result<PathBuf> {
         }
     };
     if path.exists() {
-        bail!("{} already exists", path.display());
+        // Named as `created ...` names it: relative to the site.
+        let shown = path.strip_prefix(root).map_or_else(
+            |_| path.display().to_string(),
+            |rel| crate::config::display_path(root, &rel.to_string_lossy()),
+        );
+        bail!("{shown} already exists; pick another slug or edit that file");
     }
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;

@@ -186,12 +186,33 @@ pub(super) fn load(sources: &[Source<'_>]) -> Result<RuleSet, Vec<RuleError>> {
     }
 }
 
+/// Everything that loaded, and every problem: examples are checked only when the files themselves are sound
+/// (a broken file's rules are missing, so other rules' examples would be judged against the wrong set).
+pub(super) fn load_lenient(sources: &[Source<'_>]) -> (RuleSet, Vec<RuleError>) {
+    let (set, mut errors) = load_parts(sources);
+    if errors.is_empty() {
+        check_examples(&set, &mut errors);
+    }
+    (set, errors)
+}
+
 pub(super) fn load_unchecked(sources: &[Source<'_>]) -> Result<RuleSet, Vec<RuleError>> {
+    let (set, errors) = load_parts(sources);
+    if errors.is_empty() {
+        Ok(set)
+    } else {
+        Err(errors)
+    }
+}
+
+fn load_parts(sources: &[Source<'_>]) -> (RuleSet, Vec<RuleError>) {
     let mut errors = Vec::new();
     let mut order: Option<(OrderFile, &Source<'_>)> = None;
     let mut groups: Vec<Group> = Vec::new();
     let mut set = RuleSet::default();
     let mut ids: HashMap<String, Location> = HashMap::new();
+    // Files that exist but did not load (their errors are reported): order.toml must not call them missing.
+    let mut broken: Vec<(bool, String)> = Vec::new();
 
     for src in sources {
         let Some(role) = role(src.path) else {
@@ -216,20 +237,24 @@ pub(super) fn load_unchecked(sources: &[Source<'_>]) -> Result<RuleSet, Vec<Rule
                 Err(e) => cx.errors.push(toml_error(src.path, src.text, &e)),
             },
             Role::Reason(stem) => match toml::from_str::<RuleFile>(src.text) {
-                Ok(f) => {
-                    if let Some(g) = load_reason_file(&mut cx, &stem, f, &mut set, &mut ids) {
-                        groups.push(g);
-                    }
+                Ok(f) => match load_reason_file(&mut cx, &stem, f, &mut set, &mut ids) {
+                    Some(g) => groups.push(g),
+                    None => broken.push((false, stem)),
+                },
+                Err(e) => {
+                    cx.errors.push(toml_error(src.path, src.text, &e));
+                    broken.push((false, stem));
                 }
-                Err(e) => cx.errors.push(toml_error(src.path, src.text, &e)),
             },
             Role::Provider(stem) => match toml::from_str::<RuleFile>(src.text) {
-                Ok(f) => {
-                    if let Some(g) = load_provider_file(&mut cx, &stem, f, &mut set, &mut ids) {
-                        groups.push(g);
-                    }
+                Ok(f) => match load_provider_file(&mut cx, &stem, f, &mut set, &mut ids) {
+                    Some(g) => groups.push(g),
+                    None => broken.push((true, stem)),
+                },
+                Err(e) => {
+                    cx.errors.push(toml_error(src.path, src.text, &e));
+                    broken.push((true, stem));
                 }
-                Err(e) => cx.errors.push(toml_error(src.path, src.text, &e)),
             },
         }
     }
@@ -259,6 +284,7 @@ pub(super) fn load_unchecked(sources: &[Source<'_>]) -> Result<RuleSet, Vec<Rule
                         .position(|g| g.is_provider == is_provider && g.key == *name.get_ref())
                     {
                         Some(i) => ordered.push(groups.swap_remove(i)),
+                        None if broken.contains(&(is_provider, name.get_ref().clone())) => {}
                         None => cx.err(
                             name.span().start,
                             format!(
@@ -304,11 +330,7 @@ pub(super) fn load_unchecked(sources: &[Source<'_>]) -> Result<RuleSet, Vec<Rule
 
     set.reindex();
     set.reply_codes.sort_by(|a, b| a.code.cmp(&b.code));
-    if errors.is_empty() {
-        Ok(set)
-    } else {
-        Err(errors)
-    }
+    (set, errors)
 }
 
 fn load_codes(cx: &mut Ctx<'_>, c: CodesFile, set: &mut RuleSet) {
@@ -442,6 +464,23 @@ fn load_provider_file(
             "a provider file has no file-wide `reason`; give each rule its own `reason`",
         );
     }
+    // Reason-file keys that mean nothing here: say so rather than ignore them.
+    for (key, set_) in [
+        ("title", f.title.is_some()),
+        ("actor", f.actor.is_some()),
+        ("advice", f.advice.is_some()),
+        ("tree", f.tree.is_some()),
+    ] {
+        if set_ {
+            cx.err(
+                key_offset(cx.text, key),
+                format!(
+                    "a provider file has no file-wide `{key}`; set `{key}` on the rules it applies to (expected \
+                     provider, name, hosts, article and [[rule]])"
+                ),
+            );
+        }
+    }
     if let Some(p) = &f.provider
         && p.get_ref() != stem
     {
@@ -500,7 +539,16 @@ fn load_rules(
         let reason = match (&e.reason, file_reason) {
             (Some(r), None) => cx.reason(r),
             (Some(r), Some(_)) => {
-                cx.err(r.span().start, "a rule in a reason file takes the file's reason; move it to that reason's file");
+                let msg = if r.get_ref() == file_reason.map(|f| f.as_str()).unwrap_or_default() {
+                    "remove `reason`: a rule in a reason file takes the file's reason".to_string()
+                } else {
+                    format!(
+                        "a rule in a reason file takes the file's reason; move it to reasons/{}.toml (or remove \
+                         `reason` to keep it here)",
+                        r.get_ref()
+                    )
+                };
+                cx.err(r.span().start, msg);
                 None
             }
             (None, Some(r)) => Some(r),
@@ -612,23 +660,25 @@ fn check_examples(set: &RuleSet, errors: &mut Vec<RuleError>) {
                 ));
                 continue;
             };
-            let by = b.rules.first().map(String::as_str).unwrap_or("nothing");
+            let by = b.rules.first().map(String::as_str).unwrap_or("");
             if by == rule.id {
                 reached = true;
             } else if b.reason != rule.reason {
-                let at = set
-                    .rule(by)
-                    .map(|r| format!(" at {}", r.location))
-                    .unwrap_or_default();
                 errors.push(RuleError::new(
                     rule.location.clone(),
                     format!(
-                        "example {ex:?} of rule `{}` ({}) is decided as {} by `{by}`{at}; make the phrases more specific or change the example",
-                        rule.id, rule.reason, b.reason
+                        "example {ex:?} of rule `{}` ({}) comes out as {}: {}",
+                        rule.id,
+                        rule.reason,
+                        b.reason,
+                        why_not(set, rule, ex, b, by)
                     ),
                 ));
             } else if first_problem.is_none() {
-                first_problem = Some(format!("its example {ex:?} is decided first by `{by}`"));
+                first_problem = Some(format!(
+                    "its example {ex:?} gets the same reason another way: {}",
+                    why_not(set, rule, ex, b, by)
+                ));
             }
         }
         if !reached && let Some(p) = first_problem {
@@ -641,4 +691,75 @@ fn check_examples(set: &RuleSet, errors: &mut Vec<RuleError>) {
             ));
         }
     }
+}
+
+/// Why `rule` did not decide its example `ex`, which came out as `b` (decided by `by`, empty when nothing did),
+/// and what the writer can do about it.
+fn why_not(set: &RuleSet, rule: &Rule, ex: &str, b: &crate::Bounce, by: &str) -> String {
+    let text = crate::normalize::Normalized::new(ex).text;
+    if !rule.patterns.iter().any(|p| p.find(&text).is_some()) {
+        return "none of the rule's phrases occurs in it (phrases are matched against the text lowercased, with \
+                runs of whitespace made one space; `*` covers up to 80 characters); correct the phrase or the \
+                example"
+            .to_string();
+    }
+    let facts = super::Facts {
+        reply: b.reply_code.as_deref().and_then(ReplyCode::parse),
+        status: b.status.as_deref().and_then(StatusCode::parse),
+        command: b.command.as_deref(),
+    };
+    if !rule.fits(&facts) {
+        let show = |v: Option<&str>| v.unwrap_or("none").to_string();
+        return format!(
+            "its phrases match, but its reply/status/command limits do not fit the example (reply {}, status {}, \
+             command {}); widen the limits or change the example",
+            show(b.reply_code.as_deref()),
+            show(b.status.as_deref()),
+            show(b.command.as_deref())
+        );
+    }
+    if let Some(code) = by.strip_prefix("status-code:") {
+        return format!(
+            "its status code decides first ({code} in status-codes.toml has `decides = true`); use an example \
+             without that code, or add `{}` to the code's `yields-to` if this wording should win over it",
+            rule.reason
+        );
+    }
+    if let Some(code) = by.strip_prefix("reply-code:") {
+        return format!(
+            "no wording decided it and the reply code's default ({code} in status-codes.toml) gave another \
+             reason; correct the phrase or the example"
+        );
+    }
+    if let Some(other) = set.rule(by) {
+        return format!(
+            "rule `{by}` at {} matches it first; make that rule's phrases narrower, or this rule's file earlier \
+             in order.toml (rules in one file are tried top to bottom)",
+            other.location
+        );
+    }
+    if by.is_empty() {
+        return "no rule decided it, although this rule's phrases match; report this as a bug"
+            .to_string();
+    }
+    format!(
+        "`{by}` decided it first (the message's own structure, not a wording); change the example"
+    )
+}
+
+/// Offset of the top-level line that sets `key` (`key = ...`), or 0.
+fn key_offset(text: &str, key: &str) -> usize {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim_start().starts_with('[') {
+            break;
+        }
+        if let Some(rest) = line.trim_start().strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            return offset + (line.len() - line.trim_start().len());
+        }
+        offset += line.len();
+    }
+    0
 }

@@ -176,16 +176,33 @@ impl RuleSet {
         load::load_unchecked(sources)
     }
 
+    /// Like [`RuleSet::from_sources`], but returns what loaded beside every problem, for a preview that must go
+    /// on while a writer fixes a file (`bouncebook serve`). A file with errors contributes what it could.
     #[cfg(feature = "toml")]
-    /// The rules bundled with bouncebook (`content/rules/` at build time).
+    pub fn from_sources_lenient(sources: &[Source<'_>]) -> (RuleSet, Vec<RuleError>) {
+        load::load_lenient(sources)
+    }
+
+    /// The rules bundled with bouncebook (`content/rules/` at build time), or why they did not load — a
+    /// packaging bug that this crate's tests catch, which a program should still report rather than run blind.
+    #[cfg(feature = "toml")]
+    pub fn try_bundled() -> Result<&'static RuleSet, &'static [RuleError]> {
+        static BUNDLED: std::sync::OnceLock<Result<RuleSet, Vec<RuleError>>> =
+            std::sync::OnceLock::new();
+        // The bundled files are checked, examples and all, by this crate's tests (tests/rules.rs), so they are
+        // loaded here without re-running the examples.
+        BUNDLED
+            .get_or_init(|| RuleSet::from_checked_sources(&bundled_sources()))
+            .as_ref()
+            .map_err(Vec::as_slice)
+    }
+
+    /// The rules bundled with bouncebook; no rules at all if they failed to load (see [`RuleSet::try_bundled`]),
+    /// so a reader's paste never panics.
+    #[cfg(feature = "toml")]
     pub fn bundled() -> &'static RuleSet {
-        static BUNDLED: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
-        BUNDLED.get_or_init(|| {
-            // The bundled files are checked, examples and all, by this crate's tests (tests/rules.rs), so they are
-            // loaded here without re-running the examples. A failure would be a packaging bug; still, never panic
-            // on a reader's machine: fall back to no rules.
-            RuleSet::from_checked_sources(&bundled_sources()).unwrap_or_default()
-        })
+        static EMPTY: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+        RuleSet::try_bundled().unwrap_or_else(|_| EMPTY.get_or_init(RuleSet::default))
     }
 
     /// Information about a reason, if a reason file describes it.
