@@ -201,9 +201,9 @@ pub const TARGETS: Floors = Floors {
 /// What the test guards today: the measured figures less a small margin, raised as the rules improve, so no
 /// change can lose ground unnoticed. Move each up to its target, never down.
 pub const GUARD: Floors = Floors {
-    reason_emails: 90.5,
-    reason_pasted: 89.5,
-    status: 97.5,
-    reply: 96.5,
-    count: 98.5,
+    reason_emails: 90.7,
+    reason_pasted: 90.2,
+    status: 98.0,
+    reply: 97.0,
+    count: 98.9,
 };
