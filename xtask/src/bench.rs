@@ -1,12 +1,19 @@
 //! `cargo xtask bench`: classifier throughput over the corpus (single thread), large-input scaling, and, when
-//! Sisimai (Debian's libsisimai-perl) is installed, Sisimai on the same files in the same run.
+//! Sisimai (Debian's libsisimai-perl) is installed, Sisimai on the same files in the same run. With `--sites`,
+//! the site build against Hugo, Pagefind and mdBook instead (see [`crate::sites`]).
 
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// Runs the benchmarks and prints a report.
-pub fn run(_args: &[String]) -> Result<()> {
+pub fn run(args: &[String]) -> Result<()> {
+    if args.iter().any(|a| a == "--sites") {
+        return crate::sites::run(&crate::sites::Options::parse(args)?);
+    }
+    if let Some(a) = args.first() {
+        anyhow::bail!("unknown option `{a}` for bench (expected nothing, or --sites)");
+    }
     let corpus = crate::accuracy::corpus_dir();
     let files = corpus_files(&corpus.join("emails"))?;
     let inputs: Vec<Vec<u8>> = files.iter().map(std::fs::read).collect::<Result<_, _>>()?;

@@ -3,4 +3,5 @@
 pub mod accuracy;
 pub mod bench;
 pub mod browser;
+pub mod sites;
 pub mod wasm;

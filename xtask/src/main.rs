@@ -19,7 +19,11 @@ tasks:
              wasm and end-to-end tests in headless Chromium
   serve      build and serve the bundled knowledge base on localhost, rebuilding on change
   accuracy   score the classifier on ../shared/corpus/sisimai (--misses lists every miss)
-  bench      time the classifier and the site build
+  bench      time the classifier (single thread, against Sisimai when installed) and the browser checker
+  bench --sites [--sizes 1000,10000] [--runs 3] [--tools hugo,pagefind,mdbook,bouncebook]
+             build the synthetic knowledge base of ../shared/bench/make_corpus.py with a release bouncebook and,
+             in the same run, with Hugo (+ Pagefind on its output) and mdBook when installed; medians, peak
+             memory, output and search index sizes, and bouncebook's ratios (long: minutes)
   widget     build the browser checker (wasm + JS) into target/widget/, which bouncebook embeds";
 
 fn run() -> Result<()> {
