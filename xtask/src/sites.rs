@@ -155,6 +155,7 @@ pub fn run(o: &Options) -> Result<()> {
         eprintln!("mdbook: not installed (cargo install mdbook), skipped");
     }
     eprintln!("==> {} (work folder {})", script.display(), work.display());
+    let load_before = load_average();
     let status = cmd.status().context("failed to start bash")?;
     if !status.success() {
         bail!("{} failed ({status})", script.display());
@@ -180,6 +181,10 @@ pub fn run(o: &Options) -> Result<()> {
     );
     let runs = parse_runs(&runs);
     print!("{}", report(&runs, &parse_sizes(&sizes), &search));
+    // Every tool shares the machine with whatever else runs, in the same run; the load says how much.
+    if let (Some(before), Some(after)) = (load_before, load_average()) {
+        println!("load average (1 min) before: {before}, after: {after}");
+    }
     print!("{}", scaling(&runs));
     let mdbook_max: usize = std::env::var("MDBOOK_MAX_N")
         .ok()
@@ -192,6 +197,12 @@ pub fn run(o: &Options) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// The one-minute load average (Linux), to read the timings against.
+fn load_average() -> Option<String> {
+    let s = std::fs::read_to_string("/proc/loadavg").ok()?;
+    s.split_whitespace().next().map(String::from)
 }
 
 fn join(v: &[usize], sep: &str) -> String {
