@@ -32,6 +32,13 @@ fn run() -> Result<()> {
         Some("test") => test(),
         Some("serve") => serve(&args[1..]),
         Some("accuracy") => accuracy_cmd(&args[1..]),
+        // Timings of a debug build say nothing: the cargo alias builds xtask in debug, so re-run in release.
+        Some("bench") if cfg!(debug_assertions) => step(
+            "cargo run --release -p xtask -- bench (timings need optimised code)",
+            cargo()
+                .args(["run", "--quiet", "--release", "-p", "xtask", "--"])
+                .args(&args),
+        ),
         Some("bench") => xtask::bench::run(&args[1..]),
         Some("widget") => widget(),
         Some("help" | "--help" | "-h") | None => {
