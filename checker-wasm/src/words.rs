@@ -1,6 +1,8 @@
 //! The widget's own words (labels and fixed sentences), per language. Reason titles, advice and code meanings
 //! come from the rules; these are only the frame around them.
 
+use diagnosis::Actor;
+
 /// The fixed words of the widget in one language.
 #[derive(Debug)]
 pub struct Words {
@@ -66,16 +68,22 @@ pub struct Words {
     pub chars_hidden: &'static str,
     /// Label of the feedback type of a complaint.
     pub feedback_type: &'static str,
-    /// Who must act, by the report's `actor` (`sender`, `sender-admin`, `recipient`, `recipient-admin`).
+    /// Who must act, in the order of [`ACTORS`].
     pub actors: [&'static str; 4],
 }
+
+/// The order of [`Words::actors`].
+pub const ACTORS: [Actor; 4] = [
+    Actor::Sender,
+    Actor::SenderAdmin,
+    Actor::Recipient,
+    Actor::RecipientAdmin,
+];
 
 impl Words {
     /// Who must act in these words, for the report's actor name; `None` for a name this build does not know.
     pub fn actor(&self, name: &str) -> Option<&'static str> {
-        let i = ["sender", "sender-admin", "recipient", "recipient-admin"]
-            .iter()
-            .position(|n| *n == name)?;
+        let i = ACTORS.iter().position(|a| a.as_str() == name)?;
         Some(self.actors[i])
     }
 }

@@ -46,6 +46,19 @@ pub struct Document {
 }
 
 impl Document {
+    /// A document with nothing read yet.
+    fn empty(shape: Shape) -> Document {
+        Document {
+            shape,
+            headers: Vec::new(),
+            content_type: None,
+            report_type: None,
+            bodies: Vec::new(),
+            reports: Vec::new(),
+            original: Vec::new(),
+        }
+    }
+
     /// The first top-level header of that (lowercase) name.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -78,15 +91,7 @@ pub fn read(input: &[u8], text: &str) -> Document {
     if looks_raw(text)
         && let Some(msg) = parser().parse(input)
     {
-        let mut doc = Document {
-            shape: Shape::Raw,
-            headers: Vec::new(),
-            content_type: None,
-            report_type: None,
-            bodies: Vec::new(),
-            reports: Vec::new(),
-            original: Vec::new(),
-        };
+        let mut doc = Document::empty(Shape::Raw);
         doc.headers = headers_of(&msg, 0);
         if let Some(ct) = msg.content_type() {
             doc.content_type =
@@ -246,22 +251,7 @@ fn walk(msg: &Message<'_>, input: &[u8], depth: usize, doc: &mut Document, top: 
                 }
                 // A bounce forwarded as an attachment: read the inner message too, but only for reports.
                 if depth + 1 < MAX_DEPTH && doc.reports.is_empty() {
-                    let mut inner_doc = Document {
-                        shape: Shape::Raw,
-                        headers: Vec::new(),
-                        content_type: None,
-                        report_type: None,
-                        bodies: Vec::new(),
-                        reports: Vec::new(),
-                        original: Vec::new(),
-                    };
-                    walk(inner, input, depth + 1, &mut inner_doc, false);
-                    doc.reports.extend(
-                        inner_doc
-                            .reports
-                            .into_iter()
-                            .filter(|s| !s.text.trim().is_empty()),
-                    );
+                    doc.reports.extend(inner_reports(inner, input, depth + 1));
                 }
             }
             PartType::Multipart(_) => {}
@@ -284,31 +274,20 @@ fn inline_reports(returned: &str, depth: usize) -> Vec<Segment> {
     else {
         return Vec::new();
     };
-    let mut inner_doc = Document {
-        shape: Shape::Raw,
-        headers: Vec::new(),
-        content_type: None,
-        report_type: None,
-        bodies: Vec::new(),
-        reports: Vec::new(),
-        original: Vec::new(),
-    };
-    walk(
-        &inner,
-        returned.as_bytes(),
-        depth + 1,
-        &mut inner_doc,
-        false,
-    );
-    inner_doc
-        .reports
+    // Offsets are into `returned`, not the input: the places are not known.
+    inner_reports(&inner, returned.as_bytes(), depth + 1)
         .into_iter()
-        .filter(|s| !s.text.trim().is_empty())
-        .map(|s| Segment {
-            text: s.text,
-            origin: None,
-        })
+        .map(|s| Segment { origin: None, ..s })
         .collect()
+}
+
+/// The non-empty delivery reports inside `msg`, a message within the input (an attachment, or a bounce pasted
+/// inline), read at `depth`. Only reports: its bodies are not the reader's bounce.
+fn inner_reports(msg: &Message<'_>, input: &[u8], depth: usize) -> Vec<Segment> {
+    let mut inner = Document::empty(Shape::Raw);
+    walk(msg, input, depth, &mut inner, false);
+    inner.reports.retain(|s| !s.text.trim().is_empty());
+    inner.reports
 }
 
 /// Where the decoded text sits in the input, if the part was not transformed (7bit/8bit UTF-8 or ASCII).

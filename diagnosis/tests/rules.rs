@@ -45,8 +45,8 @@ fn every_example_classifies_to_its_rule() {
     assert!(ran > 50, "ran {ran} examples");
 }
 
-/// The bundled sources with `extra` appended to the file ending in `file`, loaded; the errors as text.
-fn errors_with(file: &str, extra: &str) -> Vec<String> {
+/// The bundled sources with the file ending in `file` changed by `edit`, loaded; the errors as text.
+fn errors_after(file: &str, edit: impl FnOnce(&mut String)) -> Vec<String> {
     let mut files: Vec<(String, String)> = bundled_sources()
         .iter()
         .map(|s| (s.path.to_string(), s.text.to_string()))
@@ -55,7 +55,7 @@ fn errors_with(file: &str, extra: &str) -> Vec<String> {
         .iter_mut()
         .find(|(p, _)| p.ends_with(file))
         .expect("bundled file");
-    f.1.push_str(extra);
+    edit(&mut f.1);
     let sources: Vec<diagnosis::Source<'_>> = files
         .iter()
         .map(|(path, text)| diagnosis::Source { path, text })
@@ -64,6 +64,11 @@ fn errors_with(file: &str, extra: &str) -> Vec<String> {
         Ok(_) => Vec::new(),
         Err(e) => e.iter().map(ToString::to_string).collect(),
     }
+}
+
+/// The bundled sources with `extra` appended to the file ending in `file`, loaded; the errors as text.
+fn errors_with(file: &str, extra: &str) -> Vec<String> {
+    errors_after(file, |text| text.push_str(extra))
 }
 
 #[test]
@@ -119,25 +124,9 @@ fn a_reason_repeated_in_its_own_file_is_to_be_removed() {
 
 #[test]
 fn file_wide_reason_keys_in_a_provider_file_are_errors() {
-    let mut files: Vec<(String, String)> = bundled_sources()
-        .iter()
-        .map(|s| (s.path.to_string(), s.text.to_string()))
-        .collect();
-    let f = files
-        .iter_mut()
-        .find(|(p, _)| p.ends_with("providers/yahoo.toml"))
-        .expect("yahoo");
-    f.1 = format!("actor = \"recipient\"\ntitle = \"Yahoo\"\n{}", f.1);
-    let sources: Vec<diagnosis::Source<'_>> = files
-        .iter()
-        .map(|(path, text)| diagnosis::Source { path, text })
-        .collect();
-    let errors: Vec<String> = RuleSet::from_sources(&sources)
-        .err()
-        .unwrap_or_default()
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let errors = errors_after("providers/yahoo.toml", |text| {
+        *text = format!("actor = \"recipient\"\ntitle = \"Yahoo\"\n{text}");
+    });
     assert!(
         errors
             .iter()

@@ -145,6 +145,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 fn classify_cmd(format: Format, rules_dir: Option<PathBuf>, paths: &[PathBuf]) -> Result<ExitCode> {
+    // Rule problems go to stderr one per line, then the error says whose rules they were.
+    fn rule_errors(errors: &[impl std::fmt::Display], summary: String) -> anyhow::Error {
+        for e in errors {
+            eprintln!("{e}");
+        }
+        anyhow::anyhow!(summary)
+    }
     let owned;
     let rules = match rules_dir {
         Some(dir) => match generator::rules::load(&dir)? {
@@ -153,29 +160,18 @@ fn classify_cmd(format: Format, rules_dir: Option<PathBuf>, paths: &[PathBuf]) -
                 &owned
             }
             Err(errors) => {
-                for e in &errors {
-                    eprintln!("{e}");
-                }
-                anyhow::bail!(
-                    "{} error(s) in the rules under {}",
-                    errors.len(),
-                    dir.display()
-                );
+                let summary = format!("{} error(s) in the rules under {}", errors.len(), dir.display());
+                return Err(rule_errors(&errors, summary));
             }
         },
-        None => match diagnosis::RuleSet::try_bundled() {
-            Ok(set) => set,
-            Err(errors) => {
-                for e in errors {
-                    eprintln!("{e}");
-                }
-                anyhow::bail!(
-                    "the rules built into this bouncebook did not load ({} error(s)); rebuild it from rule \
-                     files that pass `bouncebook check`",
-                    errors.len()
-                );
-            }
-        },
+        None => diagnosis::RuleSet::try_bundled().map_err(|errors| {
+            let summary = format!(
+                "the rules built into this bouncebook did not load ({} error(s)); rebuild it from rule files \
+                 that pass `bouncebook check`",
+                errors.len()
+            );
+            rule_errors(errors, summary)
+        })?,
     };
     let color = format == Format::Human
         && std::io::stdout().is_terminal()

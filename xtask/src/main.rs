@@ -90,34 +90,31 @@ fn test() -> Result<()> {
             "warnings",
         ]),
     )?;
-    step(
-        "cargo clippy for wasm32 (warnings denied)",
-        cargo().args([
-            "clippy",
-            "-p",
-            "checker-wasm",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ]),
-    )?;
-    step(
-        "cargo clippy for wasm32, as published: no bundled rules, no TOML loader (warnings denied)",
-        cargo().args([
-            "clippy",
-            "-p",
-            "checker-wasm",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--no-default-features",
-            "--",
-            "-D",
-            "warnings",
-        ]),
-    )?;
+    // The checker as tests build it (bundled rules), and as published (no bundled rules, no TOML loader).
+    for (what, flags) in [
+        (
+            "cargo clippy for wasm32 (warnings denied)",
+            &["--all-targets"][..],
+        ),
+        (
+            "cargo clippy for wasm32, as published: no bundled rules, no TOML loader (warnings denied)",
+            &["--no-default-features"][..],
+        ),
+    ] {
+        step(
+            what,
+            cargo()
+                .args([
+                    "clippy",
+                    "-p",
+                    "checker-wasm",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                ])
+                .args(flags)
+                .args(["--", "-D", "warnings"]),
+        )?;
+    }
     step(
         "cargo doc (warnings denied)",
         cargo()

@@ -227,35 +227,36 @@ fn load_parts(sources: &[Source<'_>]) -> (RuleSet, Vec<RuleError>) {
             text: src.text,
             errors: &mut errors,
         };
-        match role {
-            Role::Order => match toml::from_str::<OrderFile>(src.text) {
-                Ok(o) => order = Some((o, src)),
-                Err(e) => cx.errors.push(toml_error(src.path, src.text, &e)),
-            },
-            Role::Codes => match toml::from_str::<CodesFile>(src.text) {
-                Ok(c) => load_codes(&mut cx, c, &mut set),
-                Err(e) => cx.errors.push(toml_error(src.path, src.text, &e)),
-            },
-            Role::Reason(stem) => match toml::from_str::<RuleFile>(src.text) {
-                Ok(f) => match load_reason_file(&mut cx, &stem, f, &mut set, &mut ids) {
-                    Some(g) => groups.push(g),
-                    None => broken.push((false, stem)),
-                },
-                Err(e) => {
-                    cx.errors.push(toml_error(src.path, src.text, &e));
-                    broken.push((false, stem));
+        let (is_provider, stem) = match role {
+            Role::Order => {
+                match toml::from_str::<OrderFile>(src.text) {
+                    Ok(o) => order = Some((o, src)),
+                    Err(e) => cx.errors.push(toml_error(src.path, src.text, &e)),
                 }
-            },
-            Role::Provider(stem) => match toml::from_str::<RuleFile>(src.text) {
-                Ok(f) => match load_provider_file(&mut cx, &stem, f, &mut set, &mut ids) {
-                    Some(g) => groups.push(g),
-                    None => broken.push((true, stem)),
-                },
-                Err(e) => {
-                    cx.errors.push(toml_error(src.path, src.text, &e));
-                    broken.push((true, stem));
+                continue;
+            }
+            Role::Codes => {
+                match toml::from_str::<CodesFile>(src.text) {
+                    Ok(c) => load_codes(&mut cx, c, &mut set),
+                    Err(e) => cx.errors.push(toml_error(src.path, src.text, &e)),
                 }
-            },
+                continue;
+            }
+            Role::Reason(stem) => (false, stem),
+            Role::Provider(stem) => (true, stem),
+        };
+        let group = match toml::from_str::<RuleFile>(src.text) {
+            Ok(f) if is_provider => load_provider_file(&mut cx, &stem, f, &mut set, &mut ids),
+            Ok(f) => load_reason_file(&mut cx, &stem, f, &mut set, &mut ids),
+            Err(e) => {
+                cx.errors.push(toml_error(src.path, src.text, &e));
+                None
+            }
+        };
+        match group {
+            Some(g) => groups.push(g),
+            // It exists but did not load (its errors are reported): order.toml must not call it missing.
+            None => broken.push((is_provider, stem)),
         }
     }
 
