@@ -66,6 +66,13 @@ export interface RenderOptions { lang?: string; newTab?: boolean; }
 export interface SearchHit { url: string; title: string; snippet?: string | null; }
 "#;
 
+/// Charsets the engine does not decode itself (ISO-2022-JP, Shift_JIS, KOI8-R, ...), by the browser's
+/// `TextDecoder`: the same WHATWG Encoding Standard the CLI decodes with, at no cost in wasm size.
+fn browser_decode(label: &str, bytes: &[u8]) -> Option<String> {
+    let decoder = web_sys::TextDecoder::new_with_label(label).ok()?;
+    decoder.decode_with_u8_array(bytes).ok()
+}
+
 fn js_error(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }
@@ -97,6 +104,7 @@ impl Checker {
     pub fn new(site: Option<String>, kb: Option<String>) -> Result<Checker, JsError> {
         #[cfg(feature = "panic-hook")]
         console_error_panic_hook::set_once();
+        diagnosis::charset::set_decoder(browser_decode);
         let kb = kb.unwrap_or_default();
         match site {
             Some(json) => Checker::from_json(&json, &kb),

@@ -187,3 +187,22 @@ fn nothing_recognised_is_said_so() {
         0
     );
 }
+
+/// Charsets the wasm does not carry are decoded by the browser's TextDecoder (registered by the constructor).
+#[wasm_bindgen_test]
+fn an_iso_2022_jp_bounce_is_decoded_by_the_browser() {
+    let checker = Checker::new(None, None).expect("loads");
+    let bounce = "From: MAILER-DAEMON@example.jp\n\
+To: sender@example.org\n\
+Subject: Returned mail\n\
+MIME-Version: 1.0\n\
+Content-Type: text/plain; charset=ISO-2022-JP\n\
+\n\
+<bob@example.jp>:\n\
+550 5.1.1 <bob@example.jp>: \u{1b}$B08@h$,$_$D$+$j$^$;$s\u{1b}(B user unknown\n";
+    let r = report(checker.diagnose(bounce).expect("diagnoses"));
+    let b = &r.bounces[0];
+    assert_eq!(b.reason, "userunknown");
+    let diagnostic = b.diagnostic.as_deref().unwrap_or("");
+    assert!(diagnostic.contains("宛先がみつかりません"), "{diagnostic}");
+}

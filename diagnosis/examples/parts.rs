@@ -1,26 +1,26 @@
-//! Prints how mail-parser splits a message: a debugging aid for rule writers and engine work.
-use mail_parser::{MessageParser, MimeHeaders, PartType};
+//! Prints how the MIME reader splits a message: a debugging aid for rule writers and engine work.
+//!
+//! `cargo run -p diagnosis --example parts -- FILE`
+use diagnosis::mime::{self, Body, Message};
 
 fn main() {
     let path = std::env::args().nth(1).expect("usage: parts FILE");
     let bytes = std::fs::read(&path).expect("readable file");
-    let Some(msg) = MessageParser::default().parse(&bytes) else {
-        println!("not a message");
-        return;
-    };
+    print(&mime::parse(&bytes, Some(0), 0), 0);
+}
+
+fn print(msg: &Message, indent: usize) {
+    let pad = "  ".repeat(indent);
     for (i, p) in msg.parts.iter().enumerate() {
-        let ct = p
-            .content_type()
-            .map(|c| format!("{}/{}", c.ctype(), c.subtype().unwrap_or("")))
-            .unwrap_or_default();
-        let kind = match &p.body {
-            PartType::Text(t) => format!("text {} bytes", t.len()),
-            PartType::Html(t) => format!("html {} bytes", t.len()),
-            PartType::Binary(b) => format!("binary {} bytes", b.len()),
-            PartType::InlineBinary(b) => format!("inline binary {} bytes", b.len()),
-            PartType::Message(m) => format!("message with {} parts", m.parts.len()),
-            PartType::Multipart(ids) => format!("multipart {ids:?}"),
+        let what = match &p.body {
+            Body::Text { text, origin } => format!("text, {} bytes, at {origin:?}", text.len()),
+            Body::Message(_) => "message:".to_string(),
+            Body::Other => "not read".to_string(),
         };
-        println!("{i}: {ct} {kind} body@{}..{}", p.offset_body, p.offset_end);
+        let attached = if p.attachment { " (attachment)" } else { "" };
+        println!("{pad}{i}: {}{attached} {what}", p.media_type);
+        if let Body::Message(attached) = &p.body {
+            print(&attached.message(), indent + 1);
+        }
     }
 }

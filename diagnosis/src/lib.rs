@@ -17,12 +17,14 @@
 //! assert!(b.hard_bounce);
 //! ```
 
+pub mod charset;
 mod classify;
 pub mod code;
 mod diagnosis;
 pub mod dsn;
 mod extract;
 mod message;
+pub mod mime;
 pub mod normalize;
 mod reason;
 pub mod rules;

@@ -1,11 +1,8 @@
 //! From what the reader has to the texts the classifier reads: a raw message (RFC 5322 + MIME) is taken apart
-//! with mail-parser; anything else is taken as pasted text. Each text keeps where it sits in the input, so
+//! by [`crate::mime`]; anything else is taken as pasted text. Each text keeps where it sits in the input, so
 //! evidence can be highlighted there.
 
-use mail_parser::{HeaderValue, Message, MessageParser, MimeHeaders, PartType};
-
-/// Deepest `message/rfc822` nesting followed; deeper parts are ignored (bounces quote one message, maybe two).
-const MAX_DEPTH: usize = 4;
+use crate::mime::{self, Body, MAX_MESSAGE_DEPTH, Message};
 
 /// A piece of text and where it is in the input when it is a verbatim copy.
 #[derive(Clone, Debug)]
@@ -76,29 +73,21 @@ impl Document {
     }
 }
 
-/// mail-parser configured for bounces: MIME and address headers structured, everything else decoded as text.
-/// Dates and `Received` chains are not parsed: nothing here needs them, and that parsing was a tenth of the time.
-fn parser() -> MessageParser {
-    MessageParser::new()
-        .with_mime_headers()
-        .with_address_headers()
-        .header_text(mail_parser::HeaderName::Subject)
-        .default_header_raw()
-}
-
 /// Reads the input. `text` is `input` with invalid UTF-8 replaced byte for byte, so offsets agree.
 pub fn read(input: &[u8], text: &str) -> Document {
-    if looks_raw(text)
-        && let Some(msg) = parser().parse(input)
-    {
+    if looks_raw(text) {
+        let mut msg = mime::parse(input, Some(0), 0);
         let mut doc = Document::empty(Shape::Raw);
-        doc.headers = headers_of(&msg, 0);
-        if let Some(ct) = msg.content_type() {
-            doc.content_type =
-                Some(format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or("")).to_ascii_lowercase());
-            doc.report_type = ct.attribute("report-type").map(str::to_ascii_lowercase);
+        if let Some(ct) = msg.header("content-type") {
+            let (media_type, params) = mime::content_type(ct);
+            doc.report_type = params
+                .into_iter()
+                .find(|(n, _)| n == "report-type")
+                .map(|(_, v)| v.to_ascii_lowercase());
+            doc.content_type = Some(media_type);
         }
-        walk(&msg, input, 0, &mut doc, true);
+        walk(&msg, 0, &mut doc, true);
+        doc.headers = std::mem::take(&mut msg.headers);
         if doc.bodies.is_empty() && doc.reports.is_empty() {
             // A message with no text part at all: fall back to the whole input so nothing is lost.
             doc.bodies.push(Segment {
@@ -126,88 +115,42 @@ pub fn read(input: &[u8], text: &str) -> Document {
     }
 }
 
-fn headers_of(msg: &Message<'_>, part: u32) -> Vec<(String, String)> {
-    let Some(p) = msg.part(part) else {
-        return Vec::new();
-    };
-    p.headers
-        .iter()
-        .map(|h| {
-            let value = match &h.value {
-                HeaderValue::Text(t) => t.to_string(),
-                HeaderValue::TextList(l) => l.join(", "),
-                HeaderValue::Address(a) => a
-                    .iter()
-                    .map(|addr| match (&addr.name, &addr.address) {
-                        (Some(n), Some(a)) => format!("{n} <{a}>"),
-                        (None, Some(a)) => a.to_string(),
-                        (Some(n), None) => n.to_string(),
-                        (None, None) => String::new(),
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                HeaderValue::ContentType(ct) => {
-                    format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or(""))
-                }
-                HeaderValue::DateTime(_) | HeaderValue::Received(_) | HeaderValue::Empty => {
-                    raw_header(msg, h)
-                }
-            };
-            (h.name.as_str().to_ascii_lowercase(), value)
-        })
-        .collect()
-}
+const REPORTS: &[&str] = &[
+    "message/delivery-status",
+    "message/feedback-report",
+    "message/global-delivery-status",
+];
 
-fn raw_header(msg: &Message<'_>, h: &mail_parser::Header<'_>) -> String {
-    let raw = msg.raw_message();
-    raw.get(h.offset_start as usize..h.offset_end as usize)
-        .map(|b| {
-            String::from_utf8_lossy(b)
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .unwrap_or_default()
-}
-
-fn walk(msg: &Message<'_>, input: &[u8], depth: usize, doc: &mut Document, top: bool) {
+fn walk(msg: &Message, depth: usize, doc: &mut Document, top: bool) {
     let mut saw_plain = false;
     let mut html = Vec::new();
     for part in &msg.parts {
-        let (ctype, subtype) = match part.content_type() {
-            Some(ct) => (
-                ct.ctype().to_ascii_lowercase(),
-                ct.subtype()
-                    .map(str::to_ascii_lowercase)
-                    .unwrap_or_default(),
-            ),
-            None => ("text".to_string(), "plain".to_string()),
-        };
-        let is_attachment = part
-            .content_disposition()
-            .is_some_and(|d| d.ctype().eq_ignore_ascii_case("attachment"));
+        let media_type = part.media_type.as_str();
         match &part.body {
-            PartType::Text(t) => {
+            Body::Text { text, .. } if media_type == "text/html" => {
+                html.push(Segment {
+                    text: html_to_text(text),
+                    origin: None,
+                });
+            }
+            Body::Text { text, origin } => {
                 let seg = Segment {
-                    text: t.to_string(),
-                    origin: verbatim_origin(t, part, input),
+                    text: text.clone(),
+                    origin: *origin,
                 };
-                match (ctype.as_str(), subtype.as_str()) {
-                    (
-                        "message",
-                        "delivery-status" | "feedback-report" | "global-delivery-status",
-                    ) => doc.reports.push(seg),
-                    ("text", "rfc822-headers") | ("message", "rfc822-headers") => {
+                match media_type {
+                    _ if REPORTS.contains(&media_type) => doc.reports.push(seg),
+                    "text/rfc822-headers" | "message/rfc822-headers" | "message/global-headers" => {
                         if doc.original.is_empty() {
                             doc.original = header_block(&seg.text);
                         }
                     }
-                    ("text", "plain") | ("text", "enriched") if !is_attachment || !top => {
+                    "text/plain" | "text/enriched" if !part.attachment || !top => {
                         let end = returned_message_start(&seg.text);
                         if doc.original.is_empty() && end < seg.text.len() {
                             doc.original = header_block(&seg.text[end..]);
                         }
-                        if depth + 1 < MAX_DEPTH && doc.reports.is_empty() {
+                        if depth + 1 < MAX_MESSAGE_DEPTH && doc.reports.is_empty() {
                             doc.reports.extend(inline_reports(&seg.text[end..], depth));
                         }
                         let mut seg = seg;
@@ -217,44 +160,22 @@ fn walk(msg: &Message<'_>, input: &[u8], depth: usize, doc: &mut Document, top: 
                             doc.bodies.push(seg);
                         }
                     }
-                    _ => {
-                        // Unknown text/* parts (e.g. a delivery-status sent as text/plain attachment) are
-                        // scanned for report fields.
-                        doc.reports.push(seg);
-                    }
+                    // Other text parts (a delivery status sent as a text/plain attachment, say) and message
+                    // parts are scanned for report fields.
+                    _ => doc.reports.push(seg),
                 }
             }
-            PartType::Html(h) => {
-                html.push(Segment {
-                    text: html_to_text(h),
-                    origin: None,
-                });
-            }
-            PartType::Binary(b) | PartType::InlineBinary(b) => {
-                if ctype == "message"
-                    && matches!(
-                        subtype.as_str(),
-                        "delivery-status" | "feedback-report" | "global-delivery-status"
-                    )
-                {
-                    let text = crate::lossless_text(b).into_owned();
-                    let origin = verbatim_origin(&text, part, input);
-                    doc.reports.push(Segment { text, origin });
-                } else if ctype == "text" && subtype == "rfc822-headers" && doc.original.is_empty()
-                {
-                    doc.original = header_block(&crate::lossless_text(b));
-                }
-            }
-            PartType::Message(inner) => {
+            Body::Message(attached) => {
                 if doc.original.is_empty() {
-                    doc.original = headers_of(inner, 0);
+                    doc.original = attached.headers.clone();
                 }
                 // A bounce forwarded as an attachment: read the inner message too, but only for reports.
-                if depth + 1 < MAX_DEPTH && doc.reports.is_empty() {
-                    doc.reports.extend(inner_reports(inner, input, depth + 1));
+                if depth + 1 < MAX_MESSAGE_DEPTH && doc.reports.is_empty() {
+                    doc.reports
+                        .extend(inner_reports(&attached.message(), depth + 1));
                 }
             }
-            PartType::Multipart(_) => {}
+            Body::Other => {}
         }
     }
     if !saw_plain && top {
@@ -268,35 +189,20 @@ fn inline_reports(returned: &str, depth: usize) -> Vec<Segment> {
     let is_report = header_block(returned).iter().any(|(name, value)| {
         name == "content-type" && value.to_ascii_lowercase().contains("multipart/report")
     });
-    let Some(inner) = is_report
-        .then(|| parser().parse(returned.as_bytes()))
-        .flatten()
-    else {
+    if !is_report {
         return Vec::new();
-    };
-    // Offsets are into `returned`, not the input: the places are not known.
-    inner_reports(&inner, returned.as_bytes(), depth + 1)
-        .into_iter()
-        .map(|s| Segment { origin: None, ..s })
-        .collect()
+    }
+    let inner = mime::parse(returned.as_bytes(), None, depth + 1);
+    inner_reports(&inner, depth + 1)
 }
 
 /// The non-empty delivery reports inside `msg`, a message within the input (an attachment, or a bounce pasted
 /// inline), read at `depth`. Only reports: its bodies are not the reader's bounce.
-fn inner_reports(msg: &Message<'_>, input: &[u8], depth: usize) -> Vec<Segment> {
+fn inner_reports(msg: &Message, depth: usize) -> Vec<Segment> {
     let mut inner = Document::empty(Shape::Raw);
-    walk(msg, input, depth, &mut inner, false);
+    walk(msg, depth, &mut inner, false);
     inner.reports.retain(|s| !s.text.trim().is_empty());
     inner.reports
-}
-
-/// Where the decoded text sits in the input, if the part was not transformed (7bit/8bit UTF-8 or ASCII).
-fn verbatim_origin(text: &str, part: &mail_parser::MessagePart<'_>, input: &[u8]) -> Option<usize> {
-    let start = part.offset_body as usize;
-    let end = (part.offset_end as usize).min(input.len());
-    let raw = input.get(start..end)?;
-    let n = text.len();
-    (raw.len() >= n && &raw[..n] == text.as_bytes()).then_some(start)
 }
 
 /// Where a returned original message starts inside a body: the first run of at least three consecutive header
@@ -329,7 +235,7 @@ pub fn returned_message_start(text: &str) -> usize {
             continue; // folded header line
         }
         match header_name(body) {
-            Some(name) if !is_report_field(&name) => {
+            Some(name) if !is_report_field(name.as_str()) => {
                 if run_len == 0 {
                     run_start = Some(start);
                     core = 0;
@@ -428,13 +334,33 @@ fn is_from_line(b: &[u8]) -> bool {
 }
 
 /// `Name: value` → lowercase name, when the line is shaped like a header.
-fn header_name(line: &str) -> Option<String> {
-    let colon = line.find(':')?;
-    let name = &line[..colon];
-    (!name.is_empty()
-        && name.len() <= 40
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
-    .then(|| name.to_ascii_lowercase())
+fn header_name(line: &str) -> Option<Name> {
+    let colon = line.as_bytes().iter().take(41).position(|&b| b == b':')?;
+    let name = &line.as_bytes()[..colon];
+    if name.is_empty() || !name.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'-') {
+        return None;
+    }
+    let mut lower = Name {
+        bytes: [0; 40],
+        len: name.len(),
+    };
+    for (to, from) in lower.bytes.iter_mut().zip(name) {
+        *to = from.to_ascii_lowercase();
+    }
+    Some(lower)
+}
+
+/// A header name, lowercase, held without allocating: header-shaped lines are tested by the thousand.
+struct Name {
+    bytes: [u8; 40],
+    len: usize,
+}
+
+impl Name {
+    fn as_str(&self) -> &str {
+        // Only ASCII letters, digits and `-` are ever stored.
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
 }
 
 /// Reads a block of headers (unfolding continuation lines) until the first line that is not one.
@@ -455,7 +381,7 @@ pub fn header_block(text: &str) -> Vec<(String, String)> {
                 let value = line[line.find(':').map_or(0, |i| i + 1)..]
                     .trim()
                     .to_string();
-                out.push((name, value));
+                out.push((name.as_str().to_string(), value));
             }
             None if started => break,
             None => {}
