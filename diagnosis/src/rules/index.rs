@@ -1,8 +1,9 @@
 //! A prefilter over every rule's phrases, so a text is scanned once instead of once per phrase.
 //!
 //! Each phrase is keyed by its first four bytes. Scanning a text looks every four-byte window up in a 64 K-bit
-//! filter (almost always a miss) and, on a hit, in the key table; the rules whose phrases could start there are
-//! the only ones whose patterns are then searched in full. Short phrases (under four bytes) are always searched.
+//! filter (almost always a miss) and, on a hit, in the key table; where a phrase's whole first piece is there, its
+//! rule is the only kind whose patterns are then matched, from that place. Short phrases (under four bytes) are
+//! always searched.
 
 use super::Rule;
 use std::collections::HashMap;
@@ -21,6 +22,8 @@ pub(crate) struct Index {
     filter: Vec<u64>,
     keys: HashMap<u32, Vec<u32>>,
     always: Vec<u32>,
+    /// Each pattern's first literal piece, by global id.
+    firsts: Vec<Box<str>>,
     /// Global id of each rule's first pattern; `base[rules]` is the total.
     base: Vec<u32>,
     /// How many rules it was built for: a set whose rules were changed afterwards is searched in full.
@@ -52,6 +55,7 @@ impl Index {
         for (r, rule) in rules.iter().enumerate() {
             for (j, p) in rule.patterns.iter().enumerate() {
                 let i = index.base[r] + j as u32;
+                index.firsts.push(p.first_piece().into());
                 let first = p.first_piece().as_bytes();
                 if first.len() < KEY {
                     if index.always.last() != Some(&i) {
@@ -81,8 +85,8 @@ impl Index {
         &flags[self.base[r] as usize..self.base[r + 1] as usize]
     }
 
-    /// Fills `out` (one entry per pattern of every rule) with the first byte offset where each pattern may start
-    /// in `text`, or [`NONE`] when it cannot occur.
+    /// Fills `out` (one entry per pattern of every rule) with the first byte offset where each pattern's first
+    /// piece occurs in `text`, or [`NONE`] when it does not (short pieces: 0, to be searched).
     pub(crate) fn candidates(&self, text: &str, out: &mut Vec<u32>) {
         out.clear();
         out.resize(self.base.last().copied().unwrap_or(0) as usize, NONE);
@@ -99,7 +103,7 @@ impl Index {
             if let Some(list) = self.keys.get(&k) {
                 for &i in list {
                     let slot = &mut out[i as usize];
-                    if *slot == NONE {
+                    if *slot == NONE && b[at..].starts_with(self.firsts[i as usize].as_bytes()) {
                         *slot = at as u32;
                     }
                 }
