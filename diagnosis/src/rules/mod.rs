@@ -44,7 +44,7 @@ impl std::fmt::Display for Location {
 /// A rule: if the diagnostic text contains one of the patterns (and the codes fit), the reason is `reason`.
 ///
 /// Serialised (in [`RuleSet::to_json`]) without what only writers and the loader need: examples, notes,
-/// sources and locations.
+/// sources and locations; empty and absent fields are left out too (the browser downloads this).
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Rule {
     /// Unique id, such as `mailboxfull.over-quota` or `gmail.dmarc`.
@@ -52,21 +52,28 @@ pub struct Rule {
     /// The reason it decides.
     pub reason: Reason,
     /// Provider wordings belong to a provider (`gmail`); generic ones to none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Any one of these must occur in the normalised text.
     pub patterns: Vec<Pattern>,
     /// If set, the reply code must be one of these (a one-digit entry matches the whole class).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reply: Vec<String>,
     /// If set, the status code must start with one of these (`5.7` matches `5.7.1`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub status: Vec<String>,
     /// If set, the SMTP command that failed must be one of these (`RCPT`, `DATA`, `MAIL`, `CONN`, `HELO`, ...);
     /// `none` stands for a report that does not say which command failed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub command: Vec<String>,
     /// Who must act, when it differs from the reason's usual.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<Actor>,
     /// The article that explains this wording (`@/articles/...md`), when it differs from the reason's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub article: Option<String>,
     /// A decision tree for it (`@/trees/...toml`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tree: Option<String>,
     /// Where the wording is documented (a vendor page or RFC).
     #[serde(skip)]
@@ -94,8 +101,10 @@ pub struct ReasonInfo {
     /// What to tell that person, in a sentence or two.
     pub advice: String,
     /// The article that explains the reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub article: Option<String>,
     /// The decision tree that helps with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tree: Option<String>,
     /// Where it was written.
     #[serde(skip)]
@@ -112,12 +121,15 @@ pub struct CodeInfo {
     /// What it means in plain words.
     pub meaning: String,
     /// The reason to assume when nothing else in the text decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<Reason>,
     /// The code alone decides the reason, before generic wordings are read: it is more precise than any of
     /// them (`5.2.2` is a full mailbox whatever the text says). Provider wordings still come first.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub decides: bool,
     /// Reasons whose wordings still win over a deciding code (`X.1.1` says the address is unknown, but "relay
     /// denied" or "blocked" in the same reply says more).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub yields_to: Vec<Reason>,
     /// Where the code is defined.
     #[serde(skip)]
@@ -137,6 +149,7 @@ pub struct Provider {
     /// Host names whose mention (remote MTA, `gsmtp`...) identifies the provider.
     pub hosts: Vec<String>,
     /// The article about this provider's errors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub article: Option<String>,
 }
 
