@@ -37,6 +37,22 @@ impl Piece {
         }
     }
 
+    /// The line around a range of `source` when the input does not hold it as it reads (it was decoded from
+    /// quoted-printable, base64 or another charset); `None` when the input's own line will do.
+    fn decoded_line(&self, start: usize, end: usize, input: &str) -> Option<String> {
+        if self.origin.is_some() {
+            return None;
+        }
+        let src = &self.source;
+        let whole_start = src.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
+        let whole_end = src.get(end..)?.find('\n').map_or(src.len(), |i| end + i);
+        if input.contains(&src[whole_start..whole_end]) {
+            return None;
+        }
+        let (s, t) = line_range(src, (start, end))?;
+        collapse(&src[s..t])
+    }
+
     /// The input span of a range of `source`, or of the same words found elsewhere in the input.
     fn input_span(&self, start: usize, end: usize, input: &str) -> Option<(usize, usize)> {
         if start >= end {
@@ -63,6 +79,9 @@ struct Entry {
     diagnostic: Option<String>,
     diagnostic_span: Option<(usize, usize)>,
     diagnostic_type: Option<String>,
+    /// The line around the reply or status code when they were read in decoded text (quoted-printable, base64,
+    /// another charset), whose words the input does not hold as they read.
+    code_line: Option<String>,
     remote_mta: Option<String>,
     feedback_type: Option<String>,
     /// Texts to match, most specific first.
@@ -257,6 +276,10 @@ fn classify_one(input: &[u8], rules: &RuleSet) -> Diagnosis {
             }
         });
         any_hit |= hit.is_some() || decisive.is_some() || local_program;
+        let phrase_line = hit.and_then(|(p, h)| {
+            let (s, t) = p.normalized.source_range(h.start, h.end);
+            p.decoded_line(s, t, &text)
+        });
         let (reason, rule_ids, phrase_span, rule) = match (hit, decisive) {
             // Generic failure words give way to what the status code table says.
             (Some((_, h)), _)
@@ -323,7 +346,15 @@ fn classify_one(input: &[u8], rules: &RuleSet) -> Diagnosis {
             let weak = rule.is_some_and(|r| r.reason == Reason::OnHold)
                 && (e.reply.is_some_and(|r| r.1.is_some())
                     || e.status.is_some_and(|s| s.1.is_some()));
-            e.diagnostic = diagnostic_line(&e, phrase_span.filter(|_| !weak), &text);
+            let phrase = phrase_span.filter(|_| !weak);
+            e.diagnostic = match phrase {
+                Some(_) if phrase_line.is_some() => phrase_line,
+                Some(span) => line_around(&text, span),
+                None => e.code_line.take().or_else(|| {
+                    let anchor = e.reply.and_then(|r| r.1).or(e.status.and_then(|s| s.1))?;
+                    line_around(&text, anchor)
+                }),
+            };
         }
         bounces.push(finish(
             e,
@@ -517,10 +548,20 @@ fn fill_codes_from(e: &mut Entry, p: &Piece, input: &str) {
         && let Some(f) = code::find_reply(&p.source)
     {
         e.reply = Some((f.code, p.input_span(f.start, f.end, input)));
+        e.code_line = e
+            .code_line
+            .take()
+            .or_else(|| p.decoded_line(f.start, f.end, input));
     }
     let found = code::find_status(&p.source);
     match (e.status, found) {
-        (None, Some(f)) => e.status = Some((f.code, p.input_span(f.start, f.end, input))),
+        (None, Some(f)) => {
+            e.status = Some((f.code, p.input_span(f.start, f.end, input)));
+            e.code_line = e
+                .code_line
+                .take()
+                .or_else(|| p.decoded_line(f.start, f.end, input));
+        }
         // The reporting MTA's Status field gives way to the code in the remote server's own words, which is
         // what the refusal actually said (a generic 5.0.0, or a 4.4.7 written when retries ran out).
         (Some((st, _)), Some(f))
@@ -572,12 +613,37 @@ fn fallback_reason(
     }
 }
 
-fn diagnostic_line(e: &Entry, phrase: Option<(usize, usize)>, input: &str) -> Option<String> {
-    let anchor = phrase
-        .or(e.reply.and_then(|r| r.1))
-        .or(e.status.and_then(|s| s.1))?;
-    let start = input[..anchor.0].rfind('\n').map_or(0, |i| i + 1);
-    let mut end = input[anchor.1..]
+/// A line longer than this (in bytes before the anchor) is cut to the sentence the anchor is in.
+const LONG_LINE: usize = 160;
+
+/// The line of `input` around `anchor`, with the indented lines that continue it, whitespace collapsed: what the
+/// server said.
+fn line_around(input: &str, anchor: (usize, usize)) -> Option<String> {
+    let (start, end) = line_range(input, anchor)?;
+    collapse(&input[start..end])
+}
+
+/// Whitespace collapsed, at most 500 characters; `None` when nothing is left.
+fn collapse(line: &str) -> Option<String> {
+    let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!line.is_empty()).then(|| line.chars().take(500).collect())
+}
+
+/// The byte range of [`line_around`]'s line.
+fn line_range(input: &str, anchor: (usize, usize)) -> Option<(usize, usize)> {
+    let mut start = input.get(..anchor.0)?.rfind('\n').map_or(0, |i| i + 1);
+    // A long line is a paragraph (mail clients wrap text, quoted-printable joins it): what the server said
+    // starts at its reply code ("... The error that the other server returned was: 550 ..."), or else at the
+    // sentence with the anchor in it.
+    if anchor.0 - start > LONG_LINE {
+        let code = code::all_replies(&input[start..anchor.1])
+            .find(|f| f.code.class() >= 4)
+            .map(|f| f.start);
+        let sentence = || input[start..anchor.0].rfind(". ").map(|i| i + 2);
+        start += code.or_else(sentence).unwrap_or(0);
+    }
+    let mut end = input
+        .get(anchor.1..)?
         .find('\n')
         .map_or(input.len(), |i| anchor.1 + i);
     // Keep continuation lines of the same statement.
@@ -593,11 +659,7 @@ fn diagnostic_line(e: &Entry, phrase: Option<(usize, usize)>, input: &str) -> Op
             break;
         }
     }
-    let line = input[start..end]
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    (!line.is_empty()).then(|| line.chars().take(500).collect())
+    Some((start, end))
 }
 
 fn finish(

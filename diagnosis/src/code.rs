@@ -199,7 +199,8 @@ pub fn find_reply(text: &str) -> Option<Found<ReplyCode>> {
     first
 }
 
-fn all_replies(text: &str) -> impl Iterator<Item = Found<ReplyCode>> + '_ {
+/// Every reply-code-shaped number in `text`, in order.
+pub(crate) fn all_replies(text: &str) -> impl Iterator<Item = Found<ReplyCode>> + '_ {
     let b = text.as_bytes();
     let mut i = 0;
     std::iter::from_fn(move || {

@@ -362,3 +362,27 @@ be delivered to one or more recipients.\n\n\
     assert!(diag.contains("550 5.7.1"), "{diag}");
     assert!(!diag.contains("sorry"), "{diag}");
 }
+
+/// What the server said is shown decoded when the bounce was quoted-printable (soft line breaks, `=3D`) or in
+/// another charset, and a paragraph is cut to the reply.
+#[test]
+fn the_server_said_is_decoded_text() {
+    let raw = "From: Mail Delivery Subsystem <mailer-daemon@example.net>\n\
+To: ann@example.org\n\
+Subject: Delivery Status Notification (Failure)\n\
+MIME-Version: 1.0\n\
+Content-Type: text/plain; charset=UTF-8\n\
+Content-Transfer-Encoding: quoted-printable\n\
+\n\
+Delivery to bob@example.com failed. We tried to deliver your message, but it was rejected by the recipient =\n\
+domain. We recommend contacting the other email provider for further information about the cause of this e=\n\
+rror. The error that the other server returned was: 550 5.1.1 The email account that you tried to reach do=\n\
+es not exist (user=3Dbob).\n";
+    let d = classify(raw.as_bytes(), RuleSet::bundled());
+    let b = &d.bounces[0];
+    assert_eq!(b.reason, Reason::UserUnknown);
+    assert_eq!(
+        b.diagnostic.as_deref(),
+        Some("550 5.1.1 The email account that you tried to reach does not exist (user=bob).")
+    );
+}
