@@ -83,6 +83,8 @@ struct Entry {
     /// another charset), whose words the input does not hold as they read.
     code_line: Option<String>,
     remote_mta: Option<String>,
+    /// The DSN's `Reporting-MTA`: the server that wrote the report.
+    reporting_mta: Option<String>,
     feedback_type: Option<String>,
     /// Texts to match, most specific first.
     pieces: Vec<Piece>,
@@ -209,6 +211,12 @@ fn classify_one(input: &[u8], rules: &RuleSet) -> Diagnosis {
         }
     }
 
+    // The system that wrote the bounce, when its own From address says so (`MAILER-DAEMON@mx.example.net`).
+    let reporter = doc
+        .header("from")
+        .and_then(first_address)
+        .filter(|a| extract::is_system_address(a))
+        .and_then(|a| a.split_once('@').map(|(_, d)| d.to_ascii_lowercase()));
     let single = entries.len() == 1;
     let mut bounces = Vec::new();
     let mut any_hit = false;
@@ -230,12 +238,15 @@ fn classify_one(input: &[u8], rules: &RuleSet) -> Diagnosis {
             })
             .find_map(|p| extract::command(&p.normalized.text))
             .or_else(|| names_recipient(&e).then_some("RCPT"));
+        let candidates: Vec<&Piece> = e.pieces.iter().chain(body_pieces.iter()).collect();
+        let hosts = hosts_named(&e, &candidates, reporter.as_deref());
+        let providers = rules.providers_of(&hosts);
         let facts = Facts {
             reply: e.reply.map(|r| r.0),
             status: e.status.map(|s| s.0),
             command,
+            providers: &providers,
         };
-        let candidates: Vec<&Piece> = e.pieces.iter().chain(body_pieces.iter()).collect();
         // The most specific text that says something decides; generic failure words (`onhold` rules) only
         // count when no text says more.
         let find = |decide: &dyn Fn(&str) -> Option<crate::rules::Hit>| {
@@ -389,6 +400,29 @@ fn classify_one(input: &[u8], rules: &RuleSet) -> Diagnosis {
     Diagnosis { kind, bounces }
 }
 
+/// The host names a recipient's report names, for provider rules scoped to their hosts: the remote and reporting
+/// MTAs, the recipient's domain, the bounce's own system address, and hosts the texts name (`host mx... said`).
+fn hosts_named<'a>(e: &'a Entry, texts: &[&'a Piece], reporter: Option<&'a str>) -> Vec<&'a str> {
+    let mut out: Vec<&str> = [
+        e.remote_mta.as_deref(),
+        e.reporting_mta.as_deref(),
+        reporter,
+    ]
+    .into_iter()
+    .flatten()
+    .chain(
+        e.recipient
+            .as_deref()
+            .and_then(|r| r.rsplit_once('@'))
+            .map(|(_, d)| d),
+    )
+    .collect();
+    for p in texts {
+        out.extend(extract::hosts(&p.normalized.text));
+    }
+    out
+}
+
 /// Whether the server's reply names the recipient as `<address>:` — the form of a refusal at RCPT TO
 /// (`550 <bob@example.com>: Recipient address rejected: ...`), which is about that address.
 fn names_recipient(e: &Entry) -> bool {
@@ -493,6 +527,10 @@ fn dsn_entries(reports: &[(dsn::Report, Option<usize>)], text: &str) -> Vec<Entr
                         .to_ascii_lowercase()
                 }),
                 remote_mta: g.value("remote-mta").map(|v| dsn::address(v).to_string()),
+                reporting_mta: report
+                    .message
+                    .value("reporting-mta")
+                    .map(|v| dsn::address(v).to_string()),
                 ..Entry::default()
             };
             if let Some(st) = g.get("status")

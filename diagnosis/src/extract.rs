@@ -63,7 +63,7 @@ pub fn addresses(text: &str) -> Vec<(String, usize, usize)> {
 }
 
 /// Local parts that belong to the system reporting the failure, not to a recipient.
-fn is_system_address(addr: &str) -> bool {
+pub fn is_system_address(addr: &str) -> bool {
     let local = addr.split('@').next().unwrap_or("").to_ascii_lowercase();
     matches!(
         local.as_str(),
@@ -199,6 +199,45 @@ fn line_start(text: &str, at: usize) -> usize {
     text[from..at].rfind('\n').map_or(from, |p| from + p + 1)
 }
 
+/// Host names the text says it dealt with, the way MTAs name them: `host mx.example.com[192.0.2.1] said`,
+/// `host mx.example.com [192.0.2.1]:`, `host: mx.example.com (192.0.2.1)`, `the mail system at host
+/// mx.example.org`. Reads lowercase normalised text; linear in its length.
+pub fn hosts(normalized: &str) -> Vec<&str> {
+    let b = normalized.as_bytes();
+    let mut out: Vec<&str> = Vec::new();
+    let mut from = 0;
+    while let Some(rel) = normalized.get(from..).and_then(|t| t.find("host")) {
+        let at = from + rel;
+        from = at + 4;
+        // A word of its own: not `localhost`, `hostname` or `ghost`.
+        if at > 0 && b[at - 1].is_ascii_alphanumeric() {
+            continue;
+        }
+        let mut i = at + 4;
+        if b.get(i) == Some(&b':') {
+            i += 1;
+        }
+        if b.get(i) != Some(&b' ') {
+            continue;
+        }
+        i += 1;
+        let start = i;
+        while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'.' || b[i] == b'-') {
+            i += 1;
+        }
+        let name = normalized[start..i].trim_end_matches(['.', '-']);
+        let tld_ok = name
+            .rsplit('.')
+            .next()
+            .is_some_and(|t| t.len() >= 2 && t.bytes().all(|c| c.is_ascii_alphabetic()));
+        if name.contains('.') && tld_ok && !out.contains(&name) {
+            out.push(name);
+        }
+        from = from.max(i);
+    }
+    out
+}
+
 /// The SMTP stage at which the server refused, from the way MTAs report it (RFC 5321 command names).
 pub fn command(normalized: &str) -> Option<&'static str> {
     // Every phrase contains its anchor word; phrases whose anchor is absent are not searched.
@@ -298,6 +337,22 @@ mod tests {
             &[],
         );
         assert_eq!(distinct(&found), vec!["carol@example.net".to_string()]);
+    }
+
+    #[test]
+    fn host_names_as_mtas_write_them() {
+        let text = "this is the mail system at host relay.example.org. <bob@example.com>: host \
+                    mx1.example.com[192.0.2.1] said: 550 no; smtp error from remote server for text command, host: \
+                    smtp-in.example.net (192.0.2.2) reason: 550; localhost 127.0.0.1; host 192.0.2.3 refused";
+        assert_eq!(
+            hosts(text),
+            [
+                "relay.example.org",
+                "mx1.example.com",
+                "smtp-in.example.net"
+            ]
+        );
+        assert!(hosts("ghost town.example.com, hostname mx.example.com").is_empty());
     }
 
     #[test]

@@ -140,3 +140,84 @@ fn file_wide_reason_keys_in_a_provider_file_are_errors() {
         "{errors:#?}"
     );
 }
+
+#[test]
+fn a_provider_rule_scoped_to_hosts_needs_one_of_them() {
+    let set = bundled();
+    let reply = "550 5.1.0 <alice@example.org> sender rejected. AUP#In-1310";
+    let reason = |text: &str| classify(text.as_bytes(), &set).bounces[0].reason;
+    // Spectrum's code means a connection limit, but only Spectrum's servers say it.
+    assert_eq!(reason(reply), Reason::Rejected);
+    for named in [
+        format!("<bob@charter.net>: host mx.example.net[192.0.2.1] said: {reply}"),
+        format!("<bob@example.com>: host mx1.charter.net[192.0.2.1] said: {reply}"),
+        format!(
+            "Reporting-MTA: dns; relay.example.org\n\nFinal-Recipient: rfc822; bob@example.com\nAction: failed\n\
+             Status: 5.1.0\nRemote-MTA: dns; MX2.Charter.NET\nDiagnostic-Code: smtp; {reply}"
+        ),
+    ] {
+        assert_eq!(reason(&named), Reason::TooManyConn, "{named}");
+    }
+    let look_alike =
+        format!("<bob@notcharter.net>: host mx.notcharter.net[192.0.2.1] said: {reply}");
+    assert_eq!(reason(&look_alike), Reason::Rejected);
+}
+
+#[test]
+fn scope_errors_say_what_is_expected() {
+    let errors = errors_with(
+        "reasons/filtered.toml",
+        "\n[[rule]]\nid = \"filtered.x\"\nmatch = [\"x y z\"]\nscope = \"hosts\"\nexamples = [\"550 x y z\"]\n",
+    );
+    assert!(
+        errors.iter().any(|e| e.contains("is for provider rules")),
+        "{errors:#?}"
+    );
+    let errors = errors_with(
+        "providers/cox.toml",
+        "\n[[rule]]\nid = \"cox.x\"\nreason = \"blocked\"\nmatch = [\"x y z\"]\nscope = \"cox\"\nexamples = [\"550 x y z\"]\n",
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("unknown scope `cox`; expected `anywhere` or `hosts`")),
+        "{errors:#?}"
+    );
+    let errors = errors_after("providers/cox.toml", |text| {
+        *text = text.replace("hosts = [\"cox.net\"]", "hosts = [\"Cox\"]");
+    });
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("cox.toml:") && e.contains("host `Cox` is not a domain name")),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn a_scoped_rule_whose_example_names_no_host_says_so() {
+    let errors = errors_with(
+        "providers/cox.toml",
+        "\n[[rule]]\nid = \"cox.x\"\nreason = \"mailboxfull\"\nmatch = [\"box is stuffed\"]\nscope = \"hosts\"\nexamples = [\"552 box is stuffed\"]\n",
+    );
+    assert!(
+        errors.iter().any(|e| e.contains("`cox.x`")
+            && e.contains("only to bounces from its provider's hosts (cox.net)")),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn the_compiled_form_keeps_host_scopes() {
+    let set = bundled();
+    let compiled = RuleSet::from_json(&set.to_json()).expect("compiled rules load");
+    let reply = "550 5.1.0 <alice@example.org> sender rejected. AUP#In-1310";
+    for text in [
+        reply.to_string(),
+        format!("<bob@charter.net>: host mx.example.net[192.0.2.1] said: {reply}"),
+    ] {
+        let a = &classify(text.as_bytes(), &set).bounces[0];
+        let b = &classify(text.as_bytes(), &compiled).bounces[0];
+        assert_eq!((a.reason, &a.rules), (b.reason, &b.rules), "{text}");
+    }
+}

@@ -189,7 +189,7 @@ pub struct Floors {
     pub count: f64,
 }
 
-/// The figures the diagnosis-engine issue asks for. Not all are met yet: `cargo xtask accuracy` shows the gap.
+/// The figures the diagnosis-engine issue asks for; `cargo xtask accuracy` shows any gap.
 pub const TARGETS: Floors = Floors {
     reason_emails: 92.0,
     reason_pasted: 85.0,
@@ -201,8 +201,8 @@ pub const TARGETS: Floors = Floors {
 /// What the test guards today: the measured figures less a small margin, raised as the rules improve, so no
 /// change can lose ground unnoticed. Move each up to its target, never down.
 pub const GUARD: Floors = Floors {
-    reason_emails: 90.7,
-    reason_pasted: 90.2,
+    reason_emails: 93.0,
+    reason_pasted: 92.5,
     status: 98.0,
     reply: 97.0,
     count: 98.9,

@@ -1,6 +1,8 @@
 //! Reading rule files: TOML → checked [`RuleSet`]. Every error names file:line:col and what was expected.
 
-use super::{CodeInfo, Location, Pattern, Provider, ReasonInfo, Rule, RuleError, RuleSet, Source};
+use super::{
+    CodeInfo, Location, Pattern, Provider, ReasonInfo, Rule, RuleError, RuleSet, Scope, Source,
+};
 use crate::code::{ReplyCode, StatusCode};
 use crate::reason::{Actor, Reason};
 use serde::Deserialize;
@@ -26,7 +28,7 @@ struct RuleFile {
     article: Option<String>,
     tree: Option<String>,
     #[serde(default)]
-    hosts: Vec<String>,
+    hosts: Vec<Spanned<String>>,
     #[serde(default)]
     rule: Vec<Spanned<RuleEntry>>,
 }
@@ -44,6 +46,7 @@ struct RuleEntry {
     status: Vec<Spanned<String>>,
     #[serde(default)]
     command: Vec<Spanned<String>>,
+    scope: Option<Spanned<String>>,
     actor: Option<Spanned<String>>,
     article: Option<String>,
     tree: Option<String>,
@@ -494,10 +497,22 @@ fn load_provider_file(
             ),
         );
     }
+    for h in &f.hosts {
+        if !is_domain(h.get_ref()) {
+            cx.err(
+                h.span().start,
+                format!(
+                    "host `{}` is not a domain name; expected a lowercase name like `cox.net` (it also covers \
+                     `mx1.cox.net`)",
+                    h.get_ref()
+                ),
+            );
+        }
+    }
     set.providers.push(Provider {
         id: stem.to_string(),
         name: f.name.clone().unwrap_or_else(|| stem.to_string()),
-        hosts: f.hosts.clone(),
+        hosts: f.hosts.iter().map(|h| h.get_ref().clone()).collect(),
         article: f.article.clone(),
     });
     let rules = load_rules(cx, &f, None, Some(stem), ids);
@@ -620,6 +635,33 @@ fn load_rules(
                 format!("rule `{id}` has no `examples`; add at least one error text it must match"),
             );
         }
+        let scope = match e.scope.as_ref().map(|s| (s, s.get_ref().as_str())) {
+            None | Some((_, "anywhere")) => Scope::Anywhere,
+            Some((s, "hosts")) => {
+                if provider.is_none() {
+                    cx.err(
+                        s.span().start,
+                        "`scope = \"hosts\"` is for provider rules; a reason file's wordings apply anywhere",
+                    );
+                } else if f.hosts.is_empty() {
+                    cx.err(
+                        s.span().start,
+                        format!(
+                            "rule `{id}` applies only to the provider's hosts, but the file lists no `hosts`; add \
+                             the domains of its mail servers, like `hosts = [\"example.net\"]`"
+                        ),
+                    );
+                }
+                Scope::Hosts
+            }
+            Some((s, other)) => {
+                cx.err(
+                    s.span().start,
+                    format!("unknown scope `{other}`; expected `anywhere` or `hosts`"),
+                );
+                Scope::Anywhere
+            }
+        };
         let actor = cx.actor(&e.actor);
         let Some(reason) = reason else { continue };
         rules.push(Rule {
@@ -630,6 +672,7 @@ fn load_rules(
             reply: e.reply.iter().map(|s| s.get_ref().clone()).collect(),
             status: e.status.iter().map(|s| s.get_ref().clone()).collect(),
             command: e.command.iter().map(|s| s.get_ref().clone()).collect(),
+            scope,
             actor,
             article: e.article.clone(),
             tree: e.tree.clone(),
@@ -640,6 +683,18 @@ fn load_rules(
         });
     }
     rules
+}
+
+/// Whether `s` is a lowercase domain name with at least two labels (`cox.net`).
+fn is_domain(s: &str) -> bool {
+    s.contains('.')
+        && s.split('.').all(|l| {
+            !l.is_empty()
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
 }
 
 /// Every example, classified exactly as a reader's paste would be, must come out with its rule's reason, and
@@ -708,6 +763,7 @@ fn why_not(set: &RuleSet, rule: &Rule, ex: &str, b: &crate::Bounce, by: &str) ->
         reply: b.reply_code.as_deref().and_then(ReplyCode::parse),
         status: b.status.as_deref().and_then(StatusCode::parse),
         command: b.command.as_deref(),
+        providers: &[],
     };
     if !rule.fits(&facts) {
         let show = |v: Option<&str>| v.unwrap_or("none").to_string();
@@ -717,6 +773,34 @@ fn why_not(set: &RuleSet, rule: &Rule, ex: &str, b: &crate::Bounce, by: &str) ->
             show(b.reply_code.as_deref()),
             show(b.status.as_deref()),
             show(b.command.as_deref())
+        );
+    }
+    // The hosts the example names, as classify finds most of them (a message for writers, not a decision).
+    let mut named: Vec<&str> = crate::extract::hosts(&text);
+    named.extend(b.remote_mta.as_deref());
+    named.extend(
+        b.recipient
+            .as_deref()
+            .and_then(|r| r.rsplit_once('@'))
+            .map(|(_, d)| d),
+    );
+    let provider_named = set
+        .providers_of(&named)
+        .into_iter()
+        .zip(&set.providers)
+        .any(|(hit, p)| hit && Some(&p.id) == rule.provider.as_ref());
+    if rule.scope == Scope::Hosts && !provider_named {
+        let hosts = set
+            .providers
+            .iter()
+            .find(|p| Some(&p.id) == rule.provider.as_ref())
+            .map(|p| p.hosts.join(", "))
+            .unwrap_or_default();
+        return format!(
+            "the rule applies only to bounces from its provider's hosts ({hosts}); name one in the example, as the \
+             recipient's domain (`bob@{first}`), a `Remote-MTA:` or `Reporting-MTA:` line, or `host mx.{first} \
+             said:`",
+            first = hosts.split(", ").next().unwrap_or("example.net")
         );
     }
     if let Some(code) = by.strip_prefix("status-code:") {

@@ -66,6 +66,9 @@ pub struct Rule {
     /// `none` stands for a report that does not say which command failed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub command: Vec<String>,
+    /// Where a provider rule applies: anywhere its wording occurs, or only to bounces from its provider's hosts.
+    #[serde(default)]
+    pub scope: Scope,
     /// Who must act, when it differs from the reason's usual.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<Actor>,
@@ -87,6 +90,22 @@ pub struct Rule {
     /// Where it was written.
     #[serde(skip)]
     pub location: Location,
+}
+
+/// Where a provider's rule applies.
+///
+/// Some wordings are the provider's own and mean the same wherever they are seen ("The email account that you
+/// tried to reach does not exist"). Others are codes or short phrases that other servers use too, with another
+/// meaning ("sender rejected", a bare "User unknown", a numbered code): those apply only when the bounce comes
+/// from one of the provider's [`Provider::hosts`] (see [`RuleSet::providers_of`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    /// Wherever the wording occurs.
+    #[default]
+    Anywhere,
+    /// Only when a host of the rule's provider is named by the bounce.
+    Hosts,
 }
 
 /// What a reason file says about its reason as a whole.
@@ -146,7 +165,8 @@ pub struct Provider {
     pub id: String,
     /// Display name ("Gmail and Google Workspace").
     pub name: String,
-    /// Host names whose mention (remote MTA, `gsmtp`...) identifies the provider.
+    /// Domain names of the provider's mail servers and mailboxes (`cox.net`, `yahoodns.net`), lowercase. A host
+    /// is the provider's when it is one of these or ends in `.` and one of these.
     pub hosts: Vec<String>,
     /// The article about this provider's errors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -173,7 +193,13 @@ pub struct RuleSet {
     /// Phrase prefilter, built by the loader (a set whose `rules` were changed later is searched in full).
     #[serde(skip)]
     index: index::Index,
+    /// For each rule, the position of its provider in `providers` (`NO_PROVIDER` for generic rules), built with
+    /// the index so that scoping a rule costs a lookup, not a string comparison.
+    #[serde(skip)]
+    provider_of: Vec<u32>,
 }
+
+const NO_PROVIDER: u32 = u32::MAX;
 
 impl RuleSet {
     #[cfg(feature = "toml")]
@@ -264,6 +290,7 @@ impl From<Compiled> for RuleSet {
             status_codes: c.status_codes,
             providers: c.providers,
             index: index::Index::default(),
+            provider_of: Vec::new(),
         };
         set.reindex();
         set
@@ -297,6 +324,15 @@ pub fn bundled_sources() -> Vec<Source<'static>> {
 #[cfg(feature = "toml")]
 include!(concat!(env!("OUT_DIR"), "/bundled_rules.rs"));
 
+/// Whether `host` is `domain` or a name under it (`mx.cox.net` under `cox.net`), ignoring ASCII case.
+fn host_in(host: &str, domain: &str) -> bool {
+    let (h, d) = (host.as_bytes(), domain.as_bytes());
+    if d.is_empty() || h.len() < d.len() || !h[h.len() - d.len()..].eq_ignore_ascii_case(d) {
+        return false;
+    }
+    h.len() == d.len() || h[h.len() - d.len() - 1] == b'.'
+}
+
 /// What is known about a failure besides its text; rules may require these.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Facts<'a> {
@@ -306,6 +342,9 @@ pub struct Facts<'a> {
     pub status: Option<StatusCode>,
     /// The SMTP command that was refused (`RCPT`, `DATA`, ...).
     pub command: Option<&'a str>,
+    /// Which providers the bounce comes from, one flag per entry of [`RuleSet::providers`] (from
+    /// [`RuleSet::providers_of`]); empty when no host is known. Rules of [`Scope::Hosts`] need their provider's.
+    pub providers: &'a [bool],
 }
 
 /// A rule that matched: its index in [`RuleSet::rules`] and the byte range in the normalised text.
@@ -389,7 +428,7 @@ impl RuleSet {
                 .iter()
                 .zip(range)
                 .find_map(|(rule, i)| {
-                    if !rule.fits(facts) {
+                    if !rule.fits(facts) || !self.in_scope(i, facts) {
                         return None;
                     }
                     let (start, end) = rule.find(text)?;
@@ -407,7 +446,10 @@ impl RuleSet {
             .zip(range)
             .find_map(|(rule, i)| {
                 let maybe = self.index.of_rule(&starts, i);
-                if maybe.iter().all(|&s| s == index::NONE) || !rule.fits(facts) {
+                if maybe.iter().all(|&s| s == index::NONE)
+                    || !rule.fits(facts)
+                    || !self.in_scope(i, facts)
+                {
                     return None;
                 }
                 let (start, end) = rule
@@ -427,5 +469,133 @@ impl RuleSet {
     /// Builds the phrase prefilter; the loader calls it once the rules are in order.
     pub(crate) fn reindex(&mut self) {
         self.index = index::Index::build(&self.rules);
+        self.provider_of = self
+            .rules
+            .iter()
+            .map(|r| self.provider_position(r.provider.as_deref()))
+            .collect();
+    }
+
+    fn provider_position(&self, id: Option<&str>) -> u32 {
+        id.and_then(|id| self.providers.iter().position(|p| p.id == id))
+            .map_or(NO_PROVIDER, |p| p as u32)
+    }
+
+    /// Whether rule `i` may apply: a rule scoped to its provider's hosts needs the facts to name that provider.
+    pub fn in_scope(&self, i: usize, facts: &Facts<'_>) -> bool {
+        let Some(rule) = self.rules.get(i) else {
+            return false;
+        };
+        if rule.scope == Scope::Anywhere {
+            return true;
+        }
+        // A set whose rules were changed after loading has no table; look the provider up by name.
+        let p = match self.provider_of.get(i) {
+            Some(&p) if self.provider_of.len() == self.rules.len() => p,
+            _ => self.provider_position(rule.provider.as_deref()),
+        };
+        p != NO_PROVIDER && facts.providers.get(p as usize).copied().unwrap_or(false)
+    }
+
+    /// Which providers the given host names belong to: one flag per entry of [`RuleSet::providers`], for
+    /// [`Facts::providers`]. Hosts are compared without regard to case; `mx1.cox.net` is Cox's when Cox lists
+    /// `cox.net`, but `notcox.net` is not.
+    pub fn providers_of(&self, hosts: &[&str]) -> Vec<bool> {
+        self.providers
+            .iter()
+            .map(|p| {
+                hosts.iter().any(|h| {
+                    let h = h.trim_end_matches('.');
+                    p.hosts.iter().any(|suffix| host_in(h, suffix))
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_match_on_label_boundaries() {
+        assert!(host_in("cox.net", "cox.net"));
+        assert!(host_in("MX1.Cox.Net", "cox.net"));
+        assert!(!host_in("notcox.net", "cox.net"));
+        assert!(!host_in("cox.net.example.org", "cox.net"));
+        assert!(!host_in("net", "cox.net"));
+        assert!(!host_in("cox.net", ""));
+    }
+
+    fn provider(id: &str, hosts: &[&str]) -> Provider {
+        Provider {
+            id: id.into(),
+            name: id.into(),
+            hosts: hosts.iter().map(|h| h.to_string()).collect(),
+            article: None,
+        }
+    }
+
+    fn rule(id: &str, provider: Option<&str>, scope: Scope) -> Rule {
+        Rule {
+            id: id.into(),
+            reason: Reason::Blocked,
+            provider: provider.map(str::to_string),
+            patterns: vec![Pattern::new("code x1").expect("pattern")],
+            reply: Vec::new(),
+            status: Vec::new(),
+            command: Vec::new(),
+            scope,
+            actor: None,
+            article: None,
+            tree: None,
+            source: None,
+            note: None,
+            examples: Vec::new(),
+            location: Location::default(),
+        }
+    }
+
+    fn set() -> RuleSet {
+        let mut set = RuleSet {
+            rules: vec![
+                rule("a.scoped", Some("a"), Scope::Hosts),
+                rule("b.anywhere", Some("b"), Scope::Anywhere),
+            ],
+            providers: vec![
+                provider("a", &["a.example", "mail-a.example"]),
+                provider("b", &["b.example"]),
+            ],
+            ..RuleSet::default()
+        };
+        set.reindex();
+        set
+    }
+
+    #[test]
+    fn providers_of_flags_each_provider_whose_host_is_named() {
+        let set = set();
+        assert_eq!(set.providers_of(&["mx.mail-a.example."]), [true, false]);
+        assert_eq!(set.providers_of(&["b.example", "x.example"]), [false, true]);
+        assert_eq!(set.providers_of(&[]), [false, false]);
+    }
+
+    #[test]
+    fn a_scoped_rule_applies_only_when_its_provider_is_named() {
+        let set = set();
+        let text = "550 code x1";
+        let none = Facts::default();
+        assert_eq!(set.decide(text, &none).map(|h| h.rule), Some(1));
+        let from_a = set.providers_of(&["mx1.a.example"]);
+        let facts = Facts {
+            providers: &from_a,
+            ..Facts::default()
+        };
+        assert_eq!(set.decide(text, &facts).map(|h| h.rule), Some(0));
+        // A set changed after loading is searched without the index and the provider table: same answers.
+        let mut changed = set.clone();
+        changed.rules.push(rule("c", None, Scope::Anywhere));
+        assert_eq!(changed.decide(text, &facts).map(|h| h.rule), Some(0));
+        assert_eq!(changed.decide(text, &none).map(|h| h.rule), Some(1));
     }
 }
