@@ -67,7 +67,7 @@ pub struct Rule {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub command: Vec<String>,
     /// Where a provider rule applies: anywhere its wording occurs, or only to bounces from its provider's hosts.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Scope::is_anywhere")]
     pub scope: Scope,
     /// Who must act, when it differs from the reason's usual.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -106,6 +106,12 @@ pub enum Scope {
     Anywhere,
     /// Only when a host of the rule's provider is named by the bounce.
     Hosts,
+}
+
+impl Scope {
+    fn is_anywhere(&self) -> bool {
+        *self == Scope::Anywhere
+    }
 }
 
 /// What a reason file says about its reason as a whole.
