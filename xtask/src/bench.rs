@@ -158,6 +158,9 @@ printf "%.6f\n", $e;
 /// The browser checker in headless Chromium: what a reader downloads (brotli), how long the engine takes to
 /// start, and the time from paste to a drawn result.
 fn widget() -> Result<()> {
+    // The generator embeds the widget when it compiles: build it first, or the site gets a stale one.
+    eprintln!("==> cargo xtask widget");
+    crate::wasm::build()?;
     let r = crate::browser::bench(60)?;
     let f = |v: &serde_json::Value| v.as_f64().unwrap_or(f64::NAN);
     println!(
