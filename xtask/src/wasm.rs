@@ -126,6 +126,9 @@ pub fn build() -> Result<PathBuf> {
 
     let bg = staging.join(format!("{OUT_NAME}_bg.wasm"));
     optimise(&bg)?;
+    let glue = staging.join(format!("{OUT_NAME}.js"));
+    let text = std::fs::read_to_string(&glue)?;
+    std::fs::write(&glue, minify_js(&text, &glue)?)?;
 
     // The widget's own files load the others with `?v=dev`; the build's version replaces `dev`, so a browser
     // never pairs a cached engine with a newer script (or the reverse).
@@ -144,6 +147,11 @@ pub fn build() -> Result<PathBuf> {
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("failed to read {}", path.display()))?;
         let text = text.replace("?v=dev", &format!("?v={version}"));
+        let text = if path.extension().is_some_and(|e| e == "js") {
+            minify_js(&text, &path)?
+        } else {
+            text
+        };
         std::fs::write(staging.join(name), text)
             .with_context(|| format!("failed to write {}", staging.join(name).display()))?;
     }
@@ -155,6 +163,31 @@ pub fn build() -> Result<PathBuf> {
     std::fs::rename(&staging, &out)
         .with_context(|| format!("failed to move {} to {}", staging.display(), out.display()))?;
     Ok(out)
+}
+
+/// Minifies an ES module with oxc (names inside functions shortened, comments and whitespace gone; exports and
+/// property names kept, so the wasm-bindgen glue still finds its imports). Saves about a third of the widget's
+/// script bytes after brotli.
+fn minify_js(code: &str, path: &Path) -> Result<String> {
+    let allocator = oxc_allocator::Allocator::default();
+    let parsed = oxc_parser::Parser::new(&allocator, code, oxc_span::SourceType::mjs()).parse();
+    if let Some(e) = parsed.errors.first() {
+        anyhow::bail!("{}: not valid JavaScript: {e}", path.display());
+    }
+    let mut program = parsed.program;
+    oxc_minifier::Minifier::new(oxc_minifier::MinifierOptions {
+        mangle: Some(oxc_minifier::MangleOptions::default()),
+        compress: Some(oxc_minifier::CompressOptions::safest()),
+    })
+    .minify(&allocator, &mut program);
+    let options = oxc_codegen::CodegenOptions {
+        minify: true,
+        ..oxc_codegen::CodegenOptions::default()
+    };
+    Ok(oxc_codegen::Codegen::new()
+        .with_options(options)
+        .build(&program)
+        .code)
 }
 
 /// A short, stable fingerprint of the files (64-bit FNV-1a, hex): any change to the engine changes it.
