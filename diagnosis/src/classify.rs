@@ -8,7 +8,7 @@ use crate::extract;
 use crate::message::{self, Document, Shape};
 use crate::normalize::Normalized;
 use crate::reason::{Actor, Reason};
-use crate::rules::{Facts, RuleSet};
+use crate::rules::{Facts, RuleSet, Scan};
 
 /// Inputs longer than this are cut: no bounce is that long, and it keeps the work bounded.
 pub const MAX_INPUT: usize = 16 * 1024 * 1024;
@@ -21,6 +21,8 @@ struct Piece {
     normalized: Normalized,
     origin: Option<usize>,
     source: String,
+    /// The rules' scan of `normalized`, made on first use and shared by every recipient's decisions.
+    scan: std::cell::OnceCell<Scan>,
 }
 
 impl Piece {
@@ -34,7 +36,12 @@ impl Piece {
             normalized: Normalized::new(source),
             origin,
             source: source.to_string(),
+            scan: std::cell::OnceCell::new(),
         }
+    }
+
+    fn scan(&self, rules: &RuleSet) -> &Scan {
+        self.scan.get_or_init(|| rules.scan(&self.normalized.text))
     }
 
     /// The line around a range of `source` when the input does not hold it as it reads (it was decoded from
@@ -249,10 +256,10 @@ fn classify_one(input: &[u8], rules: &RuleSet) -> Diagnosis {
         };
         // The most specific text that says something decides; generic failure words (`onhold` rules) only
         // count when no text says more.
-        let find = |decide: &dyn Fn(&str) -> Option<crate::rules::Hit>| {
+        let find = |decide: &dyn Fn(&str, &Scan) -> Option<crate::rules::Hit>| {
             let mut weak = None;
             for p in &candidates {
-                if let Some(h) = decide(&p.normalized.text) {
+                if let Some(h) = decide(&p.normalized.text, p.scan(rules)) {
                     if rules.rules[h.rule].reason != Reason::OnHold {
                         return Some((*p, h));
                     }
@@ -272,8 +279,8 @@ fn classify_one(input: &[u8], rules: &RuleSet) -> Diagnosis {
             .diagnostic_type
             .as_deref()
             .is_some_and(|t| t.starts_with("x-unix"));
-        let hit = find(&|t| rules.decide_provider(t, &facts)).or_else(|| {
-            let generic = find(&|t| rules.decide_generic(t, &facts));
+        let hit = find(&|t, scan| rules.decide_provider(t, scan, &facts)).or_else(|| {
+            let generic = find(&|t, scan| rules.decide_generic(t, scan, &facts));
             if local_program {
                 // The delivery program's own words are a mailer error ("procmail: couldn't create"), except
                 // a quota it hit: that is the recipient's full mailbox, whichever program reports it.
@@ -954,8 +961,9 @@ fn auto_reply(
     // Clients that set no header still mark the subject ("Automatic reply:", "Out of Office"); those wordings
     // are the vacation rules.
     let subject_says = doc.header("subject").is_some_and(|s| {
+        let subject = Normalized::new(s).text;
         rules
-            .decide_generic(&Normalized::new(s).text, &Facts::default())
+            .decide_generic(&subject, &rules.scan(&subject), &Facts::default())
             .is_some_and(|h| rules.rules[h.rule].reason == Reason::Vacation)
     });
     let from = doc.header("from").unwrap_or("").to_ascii_lowercase();

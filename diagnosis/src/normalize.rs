@@ -15,7 +15,8 @@ pub struct Normalized {
 impl Normalized {
     /// Normalises `source`.
     pub fn new(source: &str) -> Normalized {
-        let mut text = String::with_capacity(source.len());
+        // Bytes, not a String: pushing ASCII one byte at a time is the whole cost of normalising a bounce.
+        let mut text: Vec<u8> = Vec::with_capacity(source.len());
         let mut map = Vec::with_capacity(source.len());
         let mut pending_space: Option<usize> = None;
         let skips = continuation_prefixes(source);
@@ -24,46 +25,67 @@ impl Normalized {
         let mut at = 0;
         while at < bytes.len() {
             let b = bytes[at];
-            // ASCII, the bulk of any bounce, without decoding characters.
-            let (c, len) = if b < 0x80 {
-                (b as char, 1)
-            } else {
-                match source[at..].chars().next() {
-                    Some(c) => (c, c.len_utf8()),
-                    None => break,
-                }
-            };
             let here = at;
-            at += len;
-            while skip.peek().is_some_and(|r| r.1 <= here) {
+            if let Some(&&(from, to)) = skip.peek()
+                && here >= from
+            {
+                if here < to {
+                    at = source.ceil_char_boundary(to);
+                    continue;
+                }
                 skip.next();
-            }
-            if skip.peek().is_some_and(|r| r.0 <= here) {
                 continue;
             }
-            if c.is_whitespace() || c == '\u{0}' {
+            // ASCII, the bulk of any bounce, without decoding characters.
+            if b < 0x80 {
+                at += 1;
+                if b.is_ascii_whitespace() || b == 0 || b == 0x0b {
+                    if !text.is_empty() && pending_space.is_none() {
+                        pending_space = Some(here);
+                    }
+                    continue;
+                }
+                if let Some(sp) = pending_space.take() {
+                    text.push(b' ');
+                    map.push(sp as u32);
+                }
+                // The run of ordinary ASCII from here, up to the next skipped prefix, in one go.
+                let limit = skip.peek().map_or(bytes.len(), |r| r.0.max(at));
+                let run = bytes[at..limit]
+                    .iter()
+                    .position(|&c| c >= 0x80 || c <= b' ' || c == b'`' || c == 0x7f)
+                    .map_or(limit, |n| at + n);
+                let lower = |c: u8| {
+                    if c == b'`' {
+                        b'\''
+                    } else {
+                        c.to_ascii_lowercase()
+                    }
+                };
+                text.push(lower(b));
+                text.extend(bytes[at..run].iter().map(|&c| c.to_ascii_lowercase()));
+                map.extend(here as u32..run as u32);
+                at = run;
+                continue;
+            }
+            let Some(c) = source[at..].chars().next() else {
+                break;
+            };
+            at += c.len_utf8();
+            if c.is_whitespace() {
                 if !text.is_empty() && pending_space.is_none() {
                     pending_space = Some(here);
                 }
                 continue;
             }
             if let Some(sp) = pending_space.take() {
-                text.push(' ');
+                text.push(b' ');
                 map.push(sp as u32);
             }
-            if b < 0x80 {
-                text.push(if b == b'`' {
-                    '\''
-                } else {
-                    (b as char).to_ascii_lowercase()
-                });
-                map.push(here as u32);
-                continue;
-            }
             let plain = match c {
-                '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' => Some('\''),
-                '\u{201C}' | '\u{201D}' | '\u{201E}' => Some('"'),
-                '\u{2010}'..='\u{2015}' => Some('-'),
+                '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' => Some(b'\''),
+                '\u{201C}' | '\u{201D}' | '\u{201E}' => Some(b'"'),
+                '\u{2010}'..='\u{2015}' => Some(b'-'),
                 _ => None,
             };
             match plain {
@@ -72,16 +94,18 @@ impl Normalized {
                     map.push(here as u32);
                 }
                 None => {
+                    let mut buf = [0u8; 4];
                     for l in c.to_lowercase() {
-                        let before = text.len();
-                        text.push(l);
-                        map.extend(std::iter::repeat_n(here as u32, text.len() - before));
+                        let encoded = l.encode_utf8(&mut buf).as_bytes();
+                        text.extend_from_slice(encoded);
+                        map.extend(std::iter::repeat_n(here as u32, encoded.len()));
                     }
                 }
             }
         }
         Normalized {
-            text,
+            // Only whole characters were pushed, so this never fails; an empty text would be the fallback.
+            text: String::from_utf8(text).unwrap_or_default(),
             map,
             source_len: source.len(),
         }

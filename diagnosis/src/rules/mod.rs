@@ -353,6 +353,14 @@ pub struct Facts<'a> {
     pub providers: &'a [bool],
 }
 
+/// What [`RuleSet::scan`] found in one text.
+#[derive(Clone, Debug, Default)]
+pub struct Scan {
+    /// Per pattern of every rule, the first place its first piece occurs (`index::NONE` when it does not);
+    /// empty when the set has no index, and every rule is then searched in full.
+    starts: Vec<u32>,
+}
+
 /// A rule that matched: its index in [`RuleSet::rules`] and the byte range in the normalised text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Hit {
@@ -402,17 +410,27 @@ impl Rule {
 impl RuleSet {
     /// The first rule, in precedence order, that fits the facts and matches normalised `text`.
     pub fn decide(&self, text: &str, facts: &Facts<'_>) -> Option<Hit> {
-        self.decide_among(text, facts, 0..self.rules.len())
+        self.decide_among(text, &self.scan(text), facts, 0..self.rules.len())
     }
 
-    /// The first provider rule that fits and matches.
-    pub fn decide_provider(&self, text: &str, facts: &Facts<'_>) -> Option<Hit> {
-        self.decide_among(text, facts, 0..self.provider_rules())
+    /// Where the rules' phrases may start in normalised `text`: scanned once, then read by every decision
+    /// about that text ([`RuleSet::decide_provider`], [`RuleSet::decide_generic`], for each recipient).
+    pub fn scan(&self, text: &str) -> Scan {
+        let mut starts = Vec::new();
+        if self.index.usable(self.rules.len()) {
+            self.index.candidates(text, &mut starts);
+        }
+        Scan { starts }
     }
 
-    /// The first generic (reason file) rule that fits and matches.
-    pub fn decide_generic(&self, text: &str, facts: &Facts<'_>) -> Option<Hit> {
-        self.decide_among(text, facts, self.provider_rules()..self.rules.len())
+    /// The first provider rule that fits and matches `text`, which `scan` was made from.
+    pub fn decide_provider(&self, text: &str, scan: &Scan, facts: &Facts<'_>) -> Option<Hit> {
+        self.decide_among(text, scan, facts, 0..self.provider_rules())
+    }
+
+    /// The first generic (reason file) rule that fits and matches `text`, which `scan` was made from.
+    pub fn decide_generic(&self, text: &str, scan: &Scan, facts: &Facts<'_>) -> Option<Hit> {
+        self.decide_among(text, scan, facts, self.provider_rules()..self.rules.len())
     }
 
     /// How many rules, at the start of [`RuleSet::rules`], are provider wordings.
@@ -426,10 +444,11 @@ impl RuleSet {
     fn decide_among(
         &self,
         text: &str,
+        scan: &Scan,
         facts: &Facts<'_>,
         range: std::ops::Range<usize>,
     ) -> Option<Hit> {
-        if !self.index.usable(self.rules.len()) {
+        if !self.index.usable(self.rules.len()) || scan.starts.is_empty() {
             return self.rules[range.clone()]
                 .iter()
                 .zip(range)
@@ -445,13 +464,12 @@ impl RuleSet {
                     })
                 });
         }
-        let mut starts = Vec::new();
-        self.index.candidates(text, &mut starts);
+        let starts = &scan.starts;
         self.rules[range.clone()]
             .iter()
             .zip(range)
             .find_map(|(rule, i)| {
-                let maybe = self.index.of_rule(&starts, i);
+                let maybe = self.index.of_rule(starts, i);
                 if maybe.iter().all(|&s| s == index::NONE)
                     || !rule.fits(facts)
                     || !self.in_scope(i, facts)
