@@ -86,8 +86,8 @@ pub fn read(input: &[u8], text: &str) -> Document {
                 .map(|(_, v)| v.to_ascii_lowercase());
             doc.content_type = Some(media_type);
         }
-        walk(&msg, 0, &mut doc, true);
         doc.headers = std::mem::take(&mut msg.headers);
+        walk(msg, 0, &mut doc, true);
         if doc.bodies.is_empty() && doc.reports.is_empty() {
             // A message with no text part at all: fall back to the whole input so nothing is lost.
             doc.bodies.push(Segment {
@@ -121,23 +121,20 @@ const REPORTS: &[&str] = &[
     "message/global-delivery-status",
 ];
 
-fn walk(msg: &Message, depth: usize, doc: &mut Document, top: bool) {
+fn walk(msg: Message, depth: usize, doc: &mut Document, top: bool) {
     let mut saw_plain = false;
     let mut html = Vec::new();
-    for part in &msg.parts {
+    for part in msg.parts {
         let media_type = part.media_type.as_str();
-        match &part.body {
+        match part.body {
             Body::Text { text, .. } if media_type == "text/html" => {
                 html.push(Segment {
-                    text: html_to_text(text),
+                    text: html_to_text(&text),
                     origin: None,
                 });
             }
             Body::Text { text, origin } => {
-                let seg = Segment {
-                    text: text.clone(),
-                    origin: *origin,
-                };
+                let seg = Segment { text, origin };
                 match media_type {
                     _ if REPORTS.contains(&media_type) => doc.reports.push(seg),
                     "text/rfc822-headers" | "message/rfc822-headers" | "message/global-headers" => {
@@ -166,13 +163,14 @@ fn walk(msg: &Message, depth: usize, doc: &mut Document, top: bool) {
                 }
             }
             Body::Message(attached) => {
-                if doc.original.is_empty() {
-                    doc.original = attached.headers.clone();
-                }
                 // A bounce forwarded as an attachment: read the inner message too, but only for reports.
-                if depth + 1 < MAX_MESSAGE_DEPTH && doc.reports.is_empty() {
-                    doc.reports
-                        .extend(inner_reports(&attached.message(), depth + 1));
+                let inner = (depth + 1 < MAX_MESSAGE_DEPTH && doc.reports.is_empty())
+                    .then(|| attached.message());
+                if doc.original.is_empty() {
+                    doc.original = attached.headers;
+                }
+                if let Some(inner) = inner {
+                    doc.reports.extend(inner_reports(inner, depth + 1));
                 }
             }
             Body::Other => {}
@@ -192,13 +190,12 @@ fn inline_reports(returned: &str, depth: usize) -> Vec<Segment> {
     if !is_report {
         return Vec::new();
     }
-    let inner = mime::parse(returned.as_bytes(), None, depth + 1);
-    inner_reports(&inner, depth + 1)
+    inner_reports(mime::parse(returned.as_bytes(), None, depth + 1), depth + 1)
 }
 
 /// The non-empty delivery reports inside `msg`, a message within the input (an attachment, or a bounce pasted
 /// inline), read at `depth`. Only reports: its bodies are not the reader's bounce.
-fn inner_reports(msg: &Message, depth: usize) -> Vec<Segment> {
+fn inner_reports(msg: Message, depth: usize) -> Vec<Segment> {
     let mut inner = Document::empty(Shape::Raw);
     walk(msg, depth, &mut inner, false);
     inner.reports.retain(|s| !s.text.trim().is_empty());

@@ -283,13 +283,14 @@ fn is_unindented_parameter(line: &[u8], last: Option<&(String, String)>) -> bool
     let Some((name, value)) = last else {
         return false;
     };
-    let token = line.iter().position(|&b| b == b'=').is_some_and(|eq| {
-        eq > 0
-            && line[..eq]
-                .iter()
-                .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'*')
-    });
-    name.starts_with("content-") && value.ends_with(';') && token
+    name.starts_with("content-")
+        && value.ends_with(';')
+        && line.iter().position(|&b| b == b'=').is_some_and(|eq| {
+            eq > 0
+                && line[..eq]
+                    .iter()
+                    .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'*')
+        })
 }
 
 /// Decodes RFC 2047 encoded words (`=?utf-8?B?...?=`); the space between two of them goes, and adjacent words in
