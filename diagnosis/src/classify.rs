@@ -501,10 +501,23 @@ fn dsn_entries(reports: &[(dsn::Report, Option<usize>)], text: &str) -> Vec<Entr
     let mut out: Vec<Entry> = Vec::new();
     for (report, origin) in reports {
         for g in &report.recipients {
-            let rcpt_field = g
-                .get("final-recipient")
-                .or_else(|| g.get("original-recipient"))
-                .or_else(|| g.get("x-actual-recipient"));
+            // A `Final-Recipient` some servers write as a source route to their own store
+            // (`@store.example.net:bob@local_daemon`) names no mailbox; the original address then does.
+            let fields = [
+                "final-recipient",
+                "original-recipient",
+                "x-actual-recipient",
+            ]
+            .into_iter()
+            .filter_map(|name| g.get(name));
+            let routed = |f: &dsn::Field| {
+                let a = dsn::address(&f.value);
+                a.starts_with('@') || a.split_once('@').is_some_and(|(l, _)| l.contains(':'))
+            };
+            let rcpt_field = fields
+                .clone()
+                .find(|f| dsn::address(&f.value).contains('@') && !routed(f))
+                .or_else(|| fields.clone().next());
             let recipient = rcpt_field
                 .map(|f| dsn::address(&f.value).to_string())
                 .filter(|a| a.contains('@'));

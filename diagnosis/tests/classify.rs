@@ -386,3 +386,54 @@ es not exist (user=3Dbob).\n";
         Some("550 5.1.1 The email account that you tried to reach does not exist (user=bob).")
     );
 }
+
+#[test]
+fn an_antivirus_footer_is_not_a_virus() {
+    // Gateways sign the mail they pass ("scanned by ... antivirus"); the server's own reply is what counts.
+    let raw = "From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n\
+To: alice@example.org\n\
+Subject: Warning: message delayed 24 hours\n\
+\n\
+A message that you sent has not yet been delivered to one or more of its\n\
+recipients after more than 24 hours on the queue on mx.example.org.\n\
+\n\
+  bob@example.net\n\
+    Delay reason: SMTP error from remote mail server after end of data:\n\
+    host mx.example.net [192.0.2.1]: 451 spam not accepted\n\
+\n\
+No action is required on your part.\n\
+\n\
+-- \n\
+This message was checked by the Example antivirus system.\n";
+    let b = one(raw);
+    assert_eq!(b.reason, Reason::SpamDetected, "{b:#?}");
+}
+
+#[test]
+fn a_routed_final_recipient_gives_way_to_the_original() {
+    let raw = "From: postmaster@example.net\n\
+To: alice@example.org\n\
+MIME-Version: 1.0\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\
+\n\
+--b\n\
+Content-Type: text/plain\n\
+\n\
+Your message cannot be delivered.\n\
+\n\
+--b\n\
+Content-Type: message/delivery-status\n\
+\n\
+Reporting-MTA: dns;mx.example.net\n\
+\n\
+Original-recipient: rfc822;bob@example.net\n\
+Final-recipient: rfc822;@store.example.net:bob@local_daemon\n\
+Action: failed\n\
+Status: 5.2.0\n\
+Diagnostic-code: smtp;522 5.2.0 Delivery failed: Over quota\n\
+\n\
+--b--\n";
+    let b = one(raw);
+    assert_eq!(b.recipient.as_deref(), Some("bob@example.net"));
+    assert_eq!(b.reason, Reason::MailboxFull);
+}

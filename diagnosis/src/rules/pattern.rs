@@ -68,6 +68,7 @@ impl Pattern {
         if text
             .get(from..)
             .is_some_and(|t| t.starts_with(first.as_str()))
+            && starts_word(text, from, first)
             && let Some(end) = self.rest_from(text, from + first.len())
             && !in_address_or_link(text, from, end)
         {
@@ -75,7 +76,8 @@ impl Pattern {
         }
         while let Some(rel) = text.get(from..)?.find(first.as_str()) {
             let start = from + rel;
-            if let Some(end) = self.rest_from(text, start + first.len())
+            if starts_word(text, start, first)
+                && let Some(end) = self.rest_from(text, start + first.len())
                 && !in_address_or_link(text, start, end)
             {
                 return Some((start, end));
@@ -100,6 +102,16 @@ impl Pattern {
         }
         Some(at)
     }
+}
+
+/// Whether a phrase that starts with a letter or digit starts a word of `text` at `start`: "virus" is not
+/// found in "antivirus", the name of the scanner that signed a footer.
+fn starts_word(text: &str, start: usize, first: &str) -> bool {
+    !first.starts_with(|c: char| c.is_alphanumeric())
+        || text[..start]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric())
 }
 
 /// Whether `text[start..end]` lies inside an email address or the path of a link: a word found there
@@ -172,5 +184,18 @@ mod tests {
         let w = Pattern::new("quota*exceeded").expect("pattern");
         let text = format!("quota {} ok; quota exceeded", "y".repeat(100));
         assert!(w.find(&text).is_some());
+    }
+
+    #[test]
+    fn a_phrase_starts_a_word() {
+        let p = Pattern::new("virus").expect("pattern");
+        assert_eq!(p.find("scanned by the example antivirus system"), None);
+        assert!(p.find("554 virus found in the message").is_some());
+        assert!(p.find("554 5.7.1 (virus) rejected").is_some());
+        let code = Pattern::new("#5.1.1").expect("pattern");
+        assert!(
+            code.find("no mailbox here by that name. (#5.1.1)")
+                .is_some()
+        );
     }
 }
