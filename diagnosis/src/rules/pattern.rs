@@ -104,14 +104,13 @@ impl Pattern {
     }
 }
 
-/// Whether a phrase that starts with a letter or digit starts a word of `text` at `start`: "virus" is not
-/// found in "antivirus", the name of the scanner that signed a footer.
+/// Whether a phrase that starts with an ASCII letter or digit starts a word of `text` at `start`: "virus" is
+/// not found in "antivirus", the name of the scanner that signed a footer. Only ASCII: Japanese or Chinese
+/// write words without spaces, so a phrase in them may follow any character.
 fn starts_word(text: &str, start: usize, first: &str) -> bool {
-    !first.starts_with(|c: char| c.is_alphanumeric())
-        || text[..start]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_alphanumeric())
+    !first.starts_with(|c: char| c.is_ascii_alphanumeric())
+        || start == 0
+        || !text.as_bytes()[start - 1].is_ascii_alphanumeric()
 }
 
 /// Whether `text[start..end]` lies inside an email address or the path of a link: a word found there
@@ -192,6 +191,8 @@ mod tests {
         assert_eq!(p.find("scanned by the example antivirus system"), None);
         assert!(p.find("554 virus found in the message").is_some());
         assert!(p.find("554 5.7.1 (virus) rejected").is_some());
+        let jp = Pattern::new("宛先不明").expect("pattern");
+        assert!(jp.find("メール宛先不明のため").is_some());
         let code = Pattern::new("#5.1.1").expect("pattern");
         assert!(
             code.find("no mailbox here by that name. (#5.1.1)")
