@@ -132,12 +132,18 @@ impl Normalized {
 fn continuation_prefixes(source: &str) -> Vec<(usize, usize)> {
     let b = source.as_bytes();
     // The first reply code that is followed by `-` marks a multi-line reply.
-    let Some(first) = (0..b.len().saturating_sub(4)).find(|&i| {
-        (i == 0 || !b[i - 1].is_ascii_alphanumeric())
-            && b[i..i + 3].iter().all(u8::is_ascii_digit)
-            && matches!(b[i], b'2' | b'4' | b'5')
-            && b[i + 3] == b'-'
-    }) else {
+    // Found from its `-` (memchr), not by testing every byte for a digit.
+    let Some(first) = source
+        .match_indices('-')
+        .map(|(dash, _)| dash)
+        .filter(|&dash| dash >= 3 && dash + 1 < b.len())
+        .map(|dash| dash - 3)
+        .find(|&i| {
+            (i == 0 || !b[i - 1].is_ascii_alphanumeric())
+                && b[i..i + 3].iter().all(u8::is_ascii_digit)
+                && matches!(b[i], b'2' | b'4' | b'5')
+        })
+    else {
         return Vec::new();
     };
     let code = &b[first..first + 3];
