@@ -37,42 +37,20 @@ impl Normalized {
                 continue;
             }
             // ASCII, the bulk of any bounce, without decoding characters.
-            if b < 0x80 {
+            let (c, space) = if b < 0x80 {
                 at += 1;
-                if b.is_ascii_whitespace() || b == 0 || b == 0x0b {
-                    if !text.is_empty() && pending_space.is_none() {
-                        pending_space = Some(here);
-                    }
-                    continue;
-                }
-                if let Some(sp) = pending_space.take() {
-                    text.push(b' ');
-                    map.push(sp as u32);
-                }
-                // The run of ordinary ASCII from here, up to the next skipped prefix, in one go.
-                let limit = skip.peek().map_or(bytes.len(), |r| r.0.max(at));
-                let run = bytes[at..limit]
-                    .iter()
-                    .position(|&c| c >= 0x80 || c <= b' ' || c == b'`' || c == 0x7f)
-                    .map_or(limit, |n| at + n);
-                let lower = |c: u8| {
-                    if c == b'`' {
-                        b'\''
-                    } else {
-                        c.to_ascii_lowercase()
-                    }
+                (
+                    char::from(b),
+                    b.is_ascii_whitespace() || b == 0 || b == 0x0b,
+                )
+            } else {
+                let Some(c) = source[at..].chars().next() else {
+                    break;
                 };
-                text.push(lower(b));
-                text.extend(bytes[at..run].iter().map(|&c| c.to_ascii_lowercase()));
-                map.extend(here as u32..run as u32);
-                at = run;
-                continue;
-            }
-            let Some(c) = source[at..].chars().next() else {
-                break;
+                at += c.len_utf8();
+                (c, c.is_whitespace())
             };
-            at += c.len_utf8();
-            if c.is_whitespace() {
+            if space {
                 if !text.is_empty() && pending_space.is_none() {
                     pending_space = Some(here);
                 }
@@ -81,6 +59,23 @@ impl Normalized {
             if let Some(sp) = pending_space.take() {
                 text.push(b' ');
                 map.push(sp as u32);
+            }
+            if b < 0x80 {
+                // This byte and the run of ordinary ASCII after it, up to the next skipped prefix, in one go.
+                let limit = skip.peek().map_or(bytes.len(), |r| r.0.max(at));
+                let run = bytes[at..limit]
+                    .iter()
+                    .position(|&c| c >= 0x80 || c <= b' ' || c == b'`' || c == 0x7f)
+                    .map_or(limit, |n| at + n);
+                text.push(if b == b'`' {
+                    b'\''
+                } else {
+                    b.to_ascii_lowercase()
+                });
+                text.extend(bytes[at..run].iter().map(|&c| c.to_ascii_lowercase()));
+                map.extend(here as u32..run as u32);
+                at = run;
+                continue;
             }
             let plain = match c {
                 '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' => Some(b'\''),
