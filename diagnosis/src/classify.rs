@@ -224,6 +224,11 @@ fn classify_one(input: &[u8], rules: &RuleSet) -> Diagnosis {
         .and_then(first_address)
         .filter(|a| extract::is_system_address(a))
         .and_then(|a| a.split_once('@').map(|(_, d)| d.to_ascii_lowercase()));
+    // Hosts the shared body names, read once for every recipient.
+    let body_hosts: Vec<&str> = body_pieces
+        .iter()
+        .flat_map(|p| extract::hosts(&p.normalized.text))
+        .collect();
     let single = entries.len() == 1;
     let mut bounces = Vec::new();
     let mut any_hit = false;
@@ -246,7 +251,7 @@ fn classify_one(input: &[u8], rules: &RuleSet) -> Diagnosis {
             .find_map(|p| extract::command(&p.normalized.text))
             .or_else(|| names_recipient(&e).then_some("RCPT"));
         let candidates: Vec<&Piece> = e.pieces.iter().chain(body_pieces.iter()).collect();
-        let hosts = hosts_named(&e, &candidates, reporter.as_deref());
+        let hosts = hosts_named(&e, &body_hosts, reporter.as_deref());
         let providers = rules.providers_of(&hosts);
         let facts = Facts {
             reply: e.reply.map(|r| r.0),
@@ -294,10 +299,6 @@ fn classify_one(input: &[u8], rules: &RuleSet) -> Diagnosis {
             }
         });
         any_hit |= hit.is_some() || decisive.is_some() || local_program;
-        let phrase_line = hit.and_then(|(p, h)| {
-            let (s, t) = p.normalized.source_range(h.start, h.end);
-            p.decoded_line(s, t, &text)
-        });
         let (reason, rule_ids, phrase_span, rule) = match (hit, decisive) {
             // Generic failure words give way to what the status code table says.
             (Some((_, h)), _)
@@ -365,9 +366,14 @@ fn classify_one(input: &[u8], rules: &RuleSet) -> Diagnosis {
                 && (e.reply.is_some_and(|r| r.1.is_some())
                     || e.status.is_some_and(|s| s.1.is_some()));
             let phrase = phrase_span.filter(|_| !weak);
+            // The matched words' own line, decoded when the input holds them encoded.
+            let phrase_line = || {
+                let (p, h) = hit?;
+                let (s, t) = p.normalized.source_range(h.start, h.end);
+                p.decoded_line(s, t, &text)
+            };
             e.diagnostic = match phrase {
-                Some(_) if phrase_line.is_some() => phrase_line,
-                Some(span) => line_around(&text, span),
+                Some(span) => phrase_line().or_else(|| line_around(&text, span)),
                 None => e.code_line.take().or_else(|| {
                     let anchor = e.reply.and_then(|r| r.1).or(e.status.and_then(|s| s.1))?;
                     line_around(&text, anchor)
@@ -408,8 +414,13 @@ fn classify_one(input: &[u8], rules: &RuleSet) -> Diagnosis {
 }
 
 /// The host names a recipient's report names, for provider rules scoped to their hosts: the remote and reporting
-/// MTAs, the recipient's domain, the bounce's own system address, and hosts the texts name (`host mx... said`).
-fn hosts_named<'a>(e: &'a Entry, texts: &[&'a Piece], reporter: Option<&'a str>) -> Vec<&'a str> {
+/// MTAs, the recipient's domain, the bounce's own system address, and hosts the texts name (`host mx... said`):
+/// its own paragraphs' and the shared body's (`body_hosts`).
+fn hosts_named<'a>(
+    e: &'a Entry,
+    body_hosts: &[&'a str],
+    reporter: Option<&'a str>,
+) -> Vec<&'a str> {
     let mut out: Vec<&str> = [
         e.remote_mta.as_deref(),
         e.reporting_mta.as_deref(),
@@ -424,9 +435,10 @@ fn hosts_named<'a>(e: &'a Entry, texts: &[&'a Piece], reporter: Option<&'a str>)
             .map(|(_, d)| d),
     )
     .collect();
-    for p in texts {
+    for p in &e.pieces {
         out.extend(extract::hosts(&p.normalized.text));
     }
+    out.extend(body_hosts);
     out
 }
 

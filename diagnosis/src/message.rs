@@ -58,18 +58,12 @@ impl Document {
 
     /// The first top-level header of that (lowercase) name.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        mime::field(&self.headers, name)
     }
 
     /// The first header of that name in the returned original message.
     pub fn original_header(&self, name: &str) -> Option<&str> {
-        self.original
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        mime::field(&self.original, name)
     }
 }
 
@@ -80,10 +74,7 @@ pub fn read(input: &[u8], text: &str) -> Document {
         let mut doc = Document::empty(Shape::Raw);
         if let Some(ct) = msg.header("content-type") {
             let (media_type, params) = mime::content_type(ct);
-            doc.report_type = params
-                .into_iter()
-                .find(|(n, _)| n == "report-type")
-                .map(|(_, v)| v.to_ascii_lowercase());
+            doc.report_type = mime::field(&params, "report-type").map(str::to_ascii_lowercase);
             doc.content_type = Some(media_type);
         }
         doc.headers = std::mem::take(&mut msg.headers);

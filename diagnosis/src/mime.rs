@@ -27,7 +27,7 @@ pub struct Message {
 impl Message {
     /// The first header of that (lowercase) name.
     pub fn header(&self, name: &str) -> Option<&str> {
-        find(&self.headers, name)
+        field(&self.headers, name)
     }
 }
 
@@ -108,8 +108,9 @@ pub fn content_type(value: &str) -> (String, Vec<(String, String)>) {
     (media, parameters(split_unquoted(rest, b';').into_iter()))
 }
 
-fn find<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
-    headers
+/// The first value of that (lowercase) name among headers or parameters as this module reads them.
+pub fn field<'h>(fields: &'h [(String, String)], name: &str) -> Option<&'h str> {
+    fields
         .iter()
         .find(|(n, _)| n == name)
         .map(|(_, v)| v.as_str())
@@ -125,11 +126,11 @@ fn read_entity(
     nesting: usize,
     out: &mut Vec<Part>,
 ) {
-    let (media_type, params) = match find(headers, "content-type") {
+    let (media_type, params) = match field(headers, "content-type") {
         Some(v) => content_type(v),
         None => (default_type.to_string(), Vec::new()),
     };
-    let param = |name: &str| find(&params, name);
+    let param = |name: &str| field(&params, name);
     // A multipart without a boundary, or whose boundary never occurs (a message edited by hand, say), cannot be
     // split: it is read as text below.
     if media_type.starts_with("multipart/")
@@ -160,12 +161,12 @@ fn read_entity(
             return;
         }
     }
-    let attachment = find(headers, "content-disposition").is_some_and(|d| {
+    let attachment = field(headers, "content-disposition").is_some_and(|d| {
         d.trim_start()
             .get(..10)
             .is_some_and(|s| s.eq_ignore_ascii_case("attachment"))
     });
-    let encoding = find(headers, "content-transfer-encoding").unwrap_or("");
+    let encoding = field(headers, "content-transfer-encoding").unwrap_or("");
     let body = if matches!(media_type.as_str(), "message/rfc822" | "message/global") {
         if depth + 1 < MAX_MESSAGE_DEPTH {
             let raw = transfer_decode(encoding, body);
@@ -654,7 +655,7 @@ epilogue\n";
         let m = parse(raw.as_bytes(), Some(0), 0);
         let (ct, params) = content_type(m.header("content-type").unwrap_or(""));
         assert_eq!(ct, "multipart/report");
-        assert_eq!(find(&params, "report-type"), Some("delivery-status"));
+        assert_eq!(field(&params, "report-type"), Some("delivery-status"));
         let t = texts(&m);
         assert_eq!(t.len(), 2);
         assert_eq!(t[0].1, "Mail to <x@example.com> failed.");
@@ -664,7 +665,7 @@ epilogue\n";
         let Body::Message(attached) = &m.parts[2].body else {
             panic!("no inner message");
         };
-        assert_eq!(find(&attached.headers, "subject"), Some("hi"));
+        assert_eq!(field(&attached.headers, "subject"), Some("hi"));
         let inner = &attached.message();
         assert_eq!(inner.header("subject"), Some("hi"));
         assert_eq!(texts(inner)[0].1, "café");
@@ -683,9 +684,9 @@ epilogue\n";
             "Text/Plain; name*0=\"long\"; name*1=\"er.txt\"; title*=utf-8'en'%E2%82%AC%20x; charset=\"a\\\"b\"",
         );
         assert_eq!(ct, "text/plain");
-        assert_eq!(find(&p, "name"), Some("longer.txt"));
-        assert_eq!(find(&p, "title"), Some("€ x"));
-        assert_eq!(find(&p, "charset"), Some("a\"b"));
+        assert_eq!(field(&p, "name"), Some("longer.txt"));
+        assert_eq!(field(&p, "title"), Some("€ x"));
+        assert_eq!(field(&p, "charset"), Some("a\"b"));
     }
 
     #[test]
