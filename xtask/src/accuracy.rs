@@ -40,7 +40,8 @@ pub struct Ratio {
 }
 
 impl Ratio {
-    fn add(&mut self, ok: bool) {
+    /// Counts one case, a hit when `ok`.
+    pub fn add(&mut self, ok: bool) {
         self.total += 1;
         self.hit += usize::from(ok);
     }
@@ -96,6 +97,44 @@ pub fn corpus_dir() -> PathBuf {
         return PathBuf::from(p);
     }
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/sisimai")
+}
+
+/// The rule files under `dir` (a copy of `content/rules`), loaded and checked as `bouncebook check` does, so a
+/// rule can be scored before it is built into the engine: `cargo xtask accuracy --rules content/rules`.
+pub fn rules_from_dir(dir: &Path) -> anyhow::Result<RuleSet> {
+    fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                collect(&path, out)?;
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                out.push(path);
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    collect(dir, &mut files).map_err(|e| anyhow::anyhow!("reading {}: {e}", dir.display()))?;
+    files.sort();
+    let mut texts = Vec::new();
+    for f in &files {
+        let rel = f
+            .strip_prefix(dir)
+            .unwrap_or(f)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let text = std::fs::read_to_string(f)
+            .map_err(|e| anyhow::anyhow!("reading {}: {e}", f.display()))?;
+        texts.push((format!("content/rules/{rel}"), text));
+    }
+    let sources: Vec<diagnosis::Source<'_>> = texts
+        .iter()
+        .map(|(path, text)| diagnosis::Source { path, text })
+        .collect();
+    RuleSet::from_sources(&sources).map_err(|errors| {
+        let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        anyhow::anyhow!("{} rule error(s):\n{}", list.len(), list.join("\n"))
+    })
 }
 
 fn real_status(s: &str) -> bool {
