@@ -3,7 +3,7 @@
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use xtask::accuracy;
+use xtask::{accuracy, lines};
 
 fn main() {
     if let Err(e) = run() {
@@ -18,8 +18,8 @@ tasks:
   test       fmt check, clippy (warnings denied), docs, every test, the wasm32 build, the widget, and the
              wasm and end-to-end tests in headless Chromium
   serve      build and serve the bundled knowledge base on localhost, rebuilding on change
-  accuracy   score the classifier on ../shared/corpus/sisimai, per family (--misses lists every miss;
-             --rules DIR uses the rule files in DIR instead of the built-in ones)
+  accuracy   score the classifier on ../shared/corpus/sisimai (per family) and tests/bounces/lines.toml
+             (--misses lists every miss; --rules DIR uses the rule files in DIR instead of the built-in ones)
   bench      time the classifier (single thread, against Sisimai when installed) and the browser checker
   bench --sites [--sizes 1000,10000] [--runs 3] [--tools hugo,pagefind,mdbook,bouncebook]
              build the synthetic knowledge base of ../shared/bench/make_corpus.py with a release bouncebook and,
@@ -265,5 +265,22 @@ fn accuracy_cmd(args: &[String]) -> Result<()> {
         );
     }
 
+    let cases = lines::load(&lines::path())?;
+    let outcomes = lines::run(&cases, rules);
+    let f = lines::figures(&outcomes);
+    println!();
+    println!(
+        "single lines ({}): strict {}, lenient {}; floor {} % strict ({})",
+        lines::path().display(),
+        f.strict,
+        f.lenient,
+        lines::FLOOR,
+        met(f.strict.percent(), lines::FLOOR)
+    );
+    if show_misses {
+        for m in lines::misses(&outcomes) {
+            println!("  miss {m}");
+        }
+    }
     Ok(())
 }
