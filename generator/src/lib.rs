@@ -3,7 +3,7 @@
 
 pub mod article;
 pub mod check;
-pub mod classify;
+pub mod cmd;
 pub mod codes;
 pub mod config;
 pub mod error;

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use generator::classify::{self, Format};
+use generator::cmd::classify::{self, Format};
 use generator::config::Overrides;
 use generator::error::ContentError;
 use generator::scaffold;

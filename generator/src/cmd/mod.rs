@@ -1,0 +1,3 @@
+//! The commands of the `bouncebook` binary, one module each.
+
+pub mod classify;
