@@ -3,9 +3,9 @@
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use generator::cmd::classify::{self, Format};
+use generator::cmd::new;
 use generator::config::Overrides;
 use generator::error::ContentError;
-use generator::scaffold;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -119,16 +119,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             timings,
         } => build_cmd(&root, Overrides { output, base_url }, !no_minify, timings),
         Command::Serve { root, port, bind } => {
-            generator::serve::serve(generator::serve::ServeOptions { root, bind, port })?;
+            generator::cmd::serve::serve(generator::cmd::serve::ServeOptions { root, bind, port })?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { root } => check_cmd(&root),
         Command::New { what, root } => {
             let (kind, slug) = match what {
-                NewKind::Article { slug } => (scaffold::Kind::Article, slug),
-                NewKind::Tree { slug } => (scaffold::Kind::Tree, slug),
+                NewKind::Article { slug } => (new::Kind::Article, slug),
+                NewKind::Tree { slug } => (new::Kind::Tree, slug),
             };
-            let path = scaffold::create(&root, kind, &slug)?;
+            let path = new::create(&root, kind, &slug)?;
             let shown = path.strip_prefix(&root).map_or_else(
                 |_| path.display().to_string(),
                 |rel| generator::config::display_path(&root, &rel.to_string_lossy()),
@@ -214,7 +214,7 @@ fn print_problems(errors: &[ContentError]) {
 
 fn build_cmd(root: &Path, overrides: Overrides, minify: bool, timings: bool) -> Result<ExitCode> {
     let started = std::time::Instant::now();
-    let loaded = generator::library::load_site(root, overrides)?;
+    let loaded = generator::content::library::load_site(root, overrides)?;
     let load_time = started.elapsed();
     let site = match loaded {
         Ok(site) => site,
@@ -236,9 +236,9 @@ fn build_cmd(root: &Path, overrides: Overrides, minify: bool, timings: bool) -> 
         );
         return Ok(ExitCode::from(1));
     }
-    let report = generator::site::build(
+    let report = generator::build::build(
         &site,
-        &generator::site::BuildOptions {
+        &generator::build::BuildOptions {
             minify,
             inject: None,
         },
@@ -265,7 +265,7 @@ fn build_cmd(root: &Path, overrides: Overrides, minify: bool, timings: bool) -> 
 }
 
 fn check_cmd(root: &Path) -> Result<ExitCode> {
-    let report = generator::check::check(root)?;
+    let report = generator::cmd::check::check(root)?;
     print_problems(&report.errors);
     if report.errors.is_empty() {
         if let Some((articles, trees, rules)) = report.counts {

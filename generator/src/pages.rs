@@ -1,15 +1,16 @@
 //! What each page shows: the values templates receive, built from the library. Everything here is derived
 //! once per build ([`Catalog::new`]) with maps, so no page looks through every article.
 
-use crate::article::Article;
-use crate::codes::{self, CodePage, Kind};
-use crate::library::Library;
-use crate::markdown::Heading;
-use crate::tree::{DecisionTree, StepKind};
+use crate::content::article::Article;
+use crate::content::library::Library;
+use crate::content::markdown::Heading;
+use crate::content::tree::{DecisionTree, StepKind};
+use codes::{CodePage, Kind};
 use diagnosis::Reason;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
+pub mod codes;
 mod wizard;
 pub use wizard::{Wizard, WizardOption, WizardStep, wizard};
 

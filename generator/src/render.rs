@@ -5,8 +5,7 @@
 //! ([`crate::pages`]), so memory stays proportional to the pages being rendered, not to the site.
 
 use crate::config::Settings;
-use crate::flowchart;
-use crate::library::Library;
+use crate::content::library::Library;
 use crate::output::Output;
 use crate::pages::{self, Catalog, root_for, tree_card};
 use crate::theme::{Theme, error_chain};
@@ -14,6 +13,8 @@ use anyhow::{Context, Result, anyhow};
 use diagnosis::Reason;
 use rayon::prelude::*;
 use serde::Serialize;
+
+pub mod flowchart;
 
 /// Site-wide values every template receives as `site`.
 #[derive(Debug, Serialize)]
@@ -189,7 +190,7 @@ impl Renderer<'_> {
                     "trees",
                     &lib.trees.iter().map(tree_card).collect::<Vec<_>>(),
                 );
-                let common: Vec<_> = crate::codes::most_common(&cat.codes, 8)
+                let common: Vec<_> = crate::pages::codes::most_common(&cat.codes, 8)
                     .into_iter()
                     .map(|c| {
                         serde_json::json!({

@@ -2,9 +2,9 @@
 //! its articles cover every reason and the common codes, and every bounce of the labelled corpus leads to an
 //! article that explains it.
 
-use generator::check::{Coverage, check};
+use generator::cmd::check::{Coverage, check};
 use generator::config::Overrides;
-use generator::library::{Library, load_site};
+use generator::content::library::{Library, load_site};
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
@@ -70,7 +70,7 @@ fn corpus_dir() -> PathBuf {
 }
 
 /// Does `article` explain a bounce with this reason and these codes: it claims the reason, or one of the codes?
-fn explains(article: &generator::article::Article, reason: &str, codes: &[&str]) -> bool {
+fn explains(article: &generator::content::article::Article, reason: &str, codes: &[&str]) -> bool {
     article.reasons.iter().any(|r| r.to_string() == reason)
         || codes
             .iter()

@@ -4,8 +4,8 @@
 //! own page.
 
 use super::{Card, outcome_article};
-use crate::library::Library;
-use crate::tree::{DecisionTree, StepKind};
+use crate::content::library::Library;
+use crate::content::tree::{DecisionTree, StepKind};
 use serde::Serialize;
 
 /// An option of a wizard step: its label and the id of the step it leads to.

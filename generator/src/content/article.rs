@@ -4,9 +4,9 @@
 //! pages are checked later by the library, which knows them all.
 
 use crate::config::toml_error;
+use crate::content::markdown::{self, Heading, Link};
+use crate::content::slug;
 use crate::error::{ContentError, suggestion};
-use crate::markdown::{self, Heading, Link};
-use crate::slug;
 use diagnosis::{Reason, ReplyCode, StatusCode};
 use serde::Deserialize;
 use std::collections::HashSet;

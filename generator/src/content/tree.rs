@@ -6,9 +6,9 @@
 //! Whether the outcomes' articles exist is checked by the library, which knows every article.
 
 use crate::config::toml_error;
+use crate::content::markdown;
+use crate::content::slug;
 use crate::error::{ContentError, suggestion};
-use crate::markdown;
-use crate::slug;
 use serde::Deserialize;
 use std::collections::HashMap;
 use toml::Spanned;

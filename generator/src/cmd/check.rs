@@ -2,8 +2,8 @@
 //! trees, rules and the references between them, and the theme's templates — as `file:line:col: message`.
 
 use crate::config::Overrides;
+use crate::content::library::load_site;
 use crate::error::ContentError;
-use crate::library::load_site;
 use anyhow::Result;
 use std::path::Path;
 
@@ -33,7 +33,7 @@ pub struct Coverage {
 
 impl Coverage {
     /// Computes coverage of `lib`'s reasons and code table by its articles.
-    pub fn of(lib: &crate::library::Library) -> Coverage {
+    pub fn of(lib: &crate::content::library::Library) -> Coverage {
         use std::collections::HashSet;
         let claimed_reasons: HashSet<diagnosis::Reason> = lib
             .articles

@@ -1,7 +1,7 @@
 //! `bouncebook new article SLUG` and `bouncebook new tree SLUG`: a new file with every field filled in with a
 //! placeholder that passes `check`, so a writer starts from something that builds.
 
-use crate::slug;
+use crate::content::slug;
 use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
 
@@ -181,14 +181,14 @@ mod tests {
 
     #[test]
     fn scaffolds_parse() {
-        let (a, errors) = crate::article::Article::parse(
+        let (a, errors) = crate::content::article::Article::parse(
             "content/articles/new-thing.md",
             "content/articles/new-thing.md",
             &article_text("new-thing", "2026-11-28"),
         );
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(a.expect("article").title, "new thing");
-        let (t, errors) = crate::tree::DecisionTree::parse(
+        let (t, errors) = crate::content::tree::DecisionTree::parse(
             "content/trees/new-tree.toml",
             "content/trees/new-tree.toml",
             &tree_text("new-tree"),

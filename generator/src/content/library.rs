@@ -4,11 +4,11 @@
 //! problem: each file's own, then the references between them: links and anchors, tree outcomes' articles,
 //! rules' and reasons' articles and trees, aliases that would overwrite a page.
 
-use crate::article::Article;
 use crate::config::Settings;
+use crate::content::article::Article;
+use crate::content::markdown::Target;
+use crate::content::tree::{DecisionTree, Pos, StepKind};
 use crate::error::{ContentError, suggestion};
-use crate::markdown::Target;
-use crate::tree::{DecisionTree, Pos, StepKind};
 use anyhow::{Context, Result};
 use diagnosis::{RuleSet, Source};
 use rayon::prelude::*;

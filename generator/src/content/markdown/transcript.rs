@@ -2,7 +2,7 @@
 //! server (RFC 5321 appendix D writes sessions this way). They are rendered with the two sides told apart by
 //! more than colour: each line keeps its `C:`/`S:` label, and failing server replies (4xx and 5xx) are marked.
 
-use crate::markdown::escape_html;
+use super::escape_html;
 use std::fmt::Write as _;
 
 /// Who wrote a line.

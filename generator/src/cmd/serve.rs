@@ -9,10 +9,10 @@
 //! article not written yet), so a writer sees their page while fixing the rest; only a config or template error
 //! stops it, and then the previous pages stay up.
 
+use crate::build::{BuildOptions, build_in_memory};
 use crate::config::Overrides;
-use crate::library::load_site;
+use crate::content::library::load_site;
 use crate::output::Files;
-use crate::site::{BuildOptions, build_in_memory};
 use anyhow::{Context, Result, anyhow};
 use notify_debouncer_full::notify::RecursiveMode;
 use std::path::{Component, Path, PathBuf};
@@ -322,7 +322,7 @@ fn respond(request: tiny_http::Request, shared: &Shared) -> Result<()> {
         let page = format!(
             "<!doctype html><meta charset=utf-8><title>Build failed</title><h1>The site could not be built</h1>\
              <pre>{}</pre><script src=\"/__bouncebook/live.js\" data-version=\"0\"></script>",
-            crate::markdown::escape_html(&text)
+            crate::content::markdown::escape_html(&text)
         );
         return reply(request, 500, "text/html; charset=utf-8", page.into_bytes());
     }

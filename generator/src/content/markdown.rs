@@ -6,7 +6,7 @@
 //! [`render`] is pure: text in, [`Rendered`] out, with problems as byte offsets into the text, so articles and
 //! tree fields can report them at their own file positions.
 
-use crate::{slug, transcript};
+use super::slug;
 use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag,
     TagEnd,
@@ -525,6 +525,8 @@ pub fn escape_html(s: &str) -> String {
     }
     out
 }
+
+mod transcript;
 
 #[cfg(test)]
 mod tests;

@@ -3,12 +3,12 @@
 //! Data flows one way: the library (already checked) → cross-references ([`Catalog`]) → the search index →
 //! pages rendered in parallel → [`Output`], which swaps the new site in only once everything was written.
 
-use crate::library::{Library, Site};
+use crate::content::library::{Library, Site};
+use crate::content::tree::StepKind;
 use crate::output::{Files, HtmlOptions, Output};
 use crate::pages::Catalog;
 use crate::render::Renderer;
 use crate::search::{self, Document};
-use crate::tree::StepKind;
 use crate::{theme, widget};
 use anyhow::{Context, Result};
 use std::borrow::Cow;
