@@ -82,27 +82,11 @@ pub fn did_you_mean<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str>) 
     let limit = (wanted.chars().count() / 3).max(2);
     known
         .into_iter()
-        .map(|k| (edit_distance(wanted, k), k))
+        .map(|k| (strsim::levenshtein(wanted, k), k))
         // A cut-off name (`norelay` for `norelaying`) is a likely typo whatever the distance.
         .filter(|(d, k)| *d <= limit || (wanted.len() >= 4 && k.starts_with(wanted)))
         .min_by_key(|(d, k)| (*d, *k))
         .map(|(_, k)| k)
-}
-
-/// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
 }
 
 /// ` (did you mean `x`?)`, or nothing.

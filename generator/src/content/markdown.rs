@@ -12,7 +12,6 @@ use pulldown_cmark::{
     TagEnd,
 };
 use std::collections::HashSet;
-use std::fmt::Write as _;
 
 /// Where the markdown is shown, for resolving links.
 #[derive(Clone, Copy, Debug)]
@@ -499,30 +498,25 @@ fn code_block(lang: &str, code: &str) -> String {
     if lang.eq_ignore_ascii_case("smtp") {
         return transcript::render(code);
     }
+    // Writing to a String cannot fail.
     let mut out = String::with_capacity(code.len() + 40);
     out.push_str("<pre><code");
     if !lang.is_empty() {
-        let _ = write!(out, " class=\"language-{}\"", escape_html(lang));
+        out.push_str(" class=\"language-");
+        let _ = pulldown_cmark_escape::escape_html(&mut out, lang);
+        out.push('"');
     }
     out.push('>');
-    out.push_str(&escape_html(code));
+    let _ = pulldown_cmark_escape::escape_html(&mut out, code);
     out.push_str("</code></pre>\n");
     out
 }
 
-/// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and attribute values.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+/// `text` escaped for HTML text and attribute values (`&`, `<`, `>`, `"`, `'`), as pulldown-cmark escapes it.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    // Writing to a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
     out
 }
 
