@@ -3,8 +3,9 @@
 //! Data flows one way: the library (already checked) → cross-references ([`Catalog`]) → the search index →
 //! pages rendered in parallel → [`Output`], which swaps the new site in only once everything was written.
 
-use crate::content::library::{Library, Site};
+use crate::content::library::Library;
 use crate::content::tree::StepKind;
+use crate::load::Site;
 use crate::output::{Files, HtmlOptions, Output};
 use crate::pages::Catalog;
 use crate::render::Renderer;
@@ -189,14 +190,10 @@ fn site_file(site: &Site, search_module: Option<&str>) -> widget::SiteFile {
         }
     }
     for t in &lib.trees {
-        file.tree(
-            &format!("@/{}", t.source.trim_start_matches("content/")),
-            &t.url,
-            &t.title,
-        );
+        file.tree(&t.content_ref().to_string(), &t.url, &t.title);
     }
     if let Some(t) = lib.start_tree(&site.settings) {
-        file.start_tree(&format!("@/{}", t.source.trim_start_matches("content/")));
+        file.start_tree(&t.content_ref().to_string());
     }
     file.search_page("search/?q=");
     if let Some(module) = search_module {

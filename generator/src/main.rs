@@ -154,7 +154,7 @@ fn classify_cmd(format: Format, rules_dir: Option<PathBuf>, paths: &[PathBuf]) -
     }
     let owned;
     let rules = match rules_dir {
-        Some(dir) => match generator::rules::load(&dir)? {
+        Some(dir) => match generator::load::rules(&dir)? {
             Ok(set) => {
                 owned = set;
                 &owned
@@ -214,7 +214,7 @@ fn print_problems(errors: &[ContentError]) {
 
 fn build_cmd(root: &Path, overrides: Overrides, minify: bool, timings: bool) -> Result<ExitCode> {
     let started = std::time::Instant::now();
-    let loaded = generator::content::library::load_site(root, overrides)?;
+    let loaded = generator::load::load_site(root, overrides)?;
     let load_time = started.elapsed();
     let site = match loaded {
         Ok(site) => site,

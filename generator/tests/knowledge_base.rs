@@ -4,7 +4,8 @@
 
 use generator::cmd::check::{Coverage, check};
 use generator::config::Overrides;
-use generator::content::library::{Library, load_site};
+use generator::content::library::Library;
+use generator::load::load_site;
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {

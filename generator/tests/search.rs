@@ -5,7 +5,7 @@
 mod support;
 
 use generator::config::Overrides;
-use generator::content::library::load_site;
+use generator::load::load_site;
 use generator::pages::Catalog;
 use generator::search::{self, Index};
 use std::path::Path;

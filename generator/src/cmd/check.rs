@@ -2,8 +2,8 @@
 //! trees, rules and the references between them, and the theme's templates — as `file:line:col: message`.
 
 use crate::config::Overrides;
-use crate::content::library::load_site;
 use crate::error::ContentError;
+use crate::load::load_site;
 use anyhow::Result;
 use std::path::Path;
 

@@ -11,7 +11,7 @@
 
 use crate::build::{BuildOptions, build_in_memory};
 use crate::config::Overrides;
-use crate::content::library::load_site;
+use crate::load::load_site;
 use crate::output::Files;
 use anyhow::{Context, Result, anyhow};
 use notify_debouncer_full::notify::RecursiveMode;

@@ -6,6 +6,7 @@
 //! [`render`] is pure: text in, [`Rendered`] out, with problems as byte offsets into the text, so articles and
 //! tree fields can report them at their own file positions.
 
+use super::content_ref::ContentRef;
 use super::slug;
 use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag,
@@ -374,33 +375,31 @@ impl<'a> Renderer<'a> {
             anchor: anchor.clone(),
             written: written.clone(),
         };
-        if let Some(rest) = path.strip_prefix("@/") {
-            if let Some(article) = rest
-                .strip_prefix("articles/")
-                .and_then(|s| s.strip_suffix(".md"))
-            {
-                self.out
-                    .links
-                    .push(record(Target::Article(article.to_string())));
-                return format!("{root}articles/{article}/{fragment}").into();
-            }
-            if let Some(tree) = rest
-                .strip_prefix("trees/")
-                .and_then(|s| s.strip_suffix(".toml"))
-            {
-                self.out.links.push(record(Target::Tree(tree.to_string())));
-                // A tree link with a node id goes to that step.
-                let step = anchor.as_ref().map(|a| format!("{a}/")).unwrap_or_default();
-                return format!("{root}trees/{tree}/{step}").into();
-            }
-            self.problem(
-                offset,
-                format!(
-                    "unknown internal link `{written}`: internal links name a source file, \
-                     `@/articles/<slug>.md` or `@/trees/<slug>.toml`"
-                ),
-            );
-            return dest;
+        if path.starts_with("@/") {
+            let page = ContentRef::parse(path);
+            let Some(page) = page else {
+                self.problem(
+                    offset,
+                    format!(
+                        "unknown internal link `{written}`: internal links name a source file, \
+                         `@/articles/<slug>.md` or `@/trees/<slug>.toml`"
+                    ),
+                );
+                return dest;
+            };
+            let url = page.url();
+            return match page {
+                ContentRef::Article(slug) => {
+                    self.out.links.push(record(Target::Article(slug)));
+                    format!("{root}{url}{fragment}").into()
+                }
+                ContentRef::Tree(slug) => {
+                    self.out.links.push(record(Target::Tree(slug)));
+                    // A tree link with a node id goes to that step.
+                    let step = anchor.as_ref().map(|a| format!("{a}/")).unwrap_or_default();
+                    format!("{root}{url}{step}").into()
+                }
+            };
         }
         if path.is_empty() && anchor.is_some() {
             self.out.links.push(record(Target::SamePage));
@@ -414,8 +413,9 @@ impl<'a> Renderer<'a> {
         {
             match resolve_relative(dir, &path[..path.len() - 3]) {
                 Some(slug) => {
-                    self.out.links.push(record(Target::Article(slug.clone())));
-                    return format!("{root}articles/{slug}/{fragment}").into();
+                    let url = ContentRef::Article(slug.clone()).url();
+                    self.out.links.push(record(Target::Article(slug)));
+                    return format!("{root}{url}{fragment}").into();
                 }
                 None => self.problem(
                     offset,

@@ -5,6 +5,7 @@
 //! `goto`/`outcome`, duplicate ids, steps nothing reaches and cycles are all reported with `file:line:col`.
 //! Whether the outcomes' articles exist is checked by the library, which knows every article.
 
+use super::content_ref::ContentRef;
 use crate::config::toml_error;
 use crate::content::markdown;
 use crate::content::slug;
@@ -317,12 +318,9 @@ impl DecisionTree {
         }
         for out in &file.outcome {
             let written = out.article.get_ref();
-            let article = match written
-                .strip_prefix("@/articles/")
-                .and_then(|s| s.strip_suffix(".md"))
-            {
-                Some(a) => a.to_string(),
-                None => {
+            let article = match ContentRef::parse(written) {
+                Some(ContentRef::Article(slug)) => slug,
+                _ => {
                     errors.push(err(
                         pos(out.article.span()),
                         format!(
@@ -404,6 +402,11 @@ impl DecisionTree {
             }
         }
         (None, errors)
+    }
+
+    /// The reference rules and links name this tree by (`@/trees/<slug>.toml`).
+    pub fn content_ref(&self) -> ContentRef {
+        ContentRef::Tree(self.slug.clone())
     }
 
     /// Which steps can be reached from the start.

@@ -1,0 +1,258 @@
+//! The link checker: every reference from one file to another names a page that exists, and an anchor on it.
+//!
+//! It runs once the whole library is loaded, over the links in articles and in tree steps (`@/articles/x.md#fix`,
+//! `other.md`, `#fix`), the articles tree outcomes name, the pages rules and reasons name, and `start-tree`. A
+//! reference to a file that exists but could not be read is not reported: that file's own problem already is.
+
+use super::article::Article;
+use super::content_ref::ContentRef;
+use super::library::Library;
+use super::markdown::{Link, Target};
+use super::tree::{Pos, StepKind};
+use crate::config::Settings;
+use crate::error::{ContentError, did_you_mean, suggestion};
+
+/// Every broken reference in `lib`, the site whose config is `settings`.
+pub fn check(lib: &Library, settings: &Settings) -> Vec<ContentError> {
+    let mut errors = articles(lib);
+    errors.extend(trees(lib));
+    errors.extend(rules(lib, settings));
+    if let Some(start) = &settings.start_tree
+        && lib.tree(start).is_none()
+        && !lib.is_unreadable(&ContentRef::Tree(start.clone()))
+    {
+        errors.push(ContentError::file(
+            &settings.display(crate::config::FILE_NAME),
+            format!(
+                "`start-tree` names unknown tree `{start}`: expected a file content/trees/{start}.toml{}",
+                suggestion(start, lib.trees.iter().map(|t| t.slug.as_str()))
+            ),
+        ));
+    }
+    errors
+}
+
+/// Where a link was written, which decides what a bare `#anchor` means.
+#[derive(Clone, Copy)]
+enum Origin<'a> {
+    /// An article: `#anchor` is one of its headings.
+    Article(&'a Article),
+    /// A tree's `help` or `fix`. Its text shows both on the step's page and in the wizard, which share no
+    /// anchors, so a bare `#anchor` is not checked; and a missing page is named without a guess, as `check` has
+    /// always reported links in trees.
+    TreeStep,
+}
+
+impl Origin<'_> {
+    /// `; did you mean ...?` for a missing page, where links from this origin get one.
+    fn guess<'k>(self, wanted: &str, known: impl IntoIterator<Item = &'k str>) -> String {
+        match self {
+            Origin::Article(_) => suggestion(wanted, known),
+            Origin::TreeStep => String::new(),
+        }
+    }
+}
+
+fn articles(lib: &Library) -> Vec<ContentError> {
+    use rayon::prelude::*;
+    lib.articles
+        .par_iter()
+        .flat_map_iter(|a| {
+            a.links.iter().filter_map(move |placed| {
+                let m = problem(lib, &placed.link, Origin::Article(a))?;
+                Some(ContentError {
+                    path: a.display.clone(),
+                    line: placed.line,
+                    col: placed.col,
+                    message: format!("broken link `{}`: {m}", placed.link.written),
+                })
+            })
+        })
+        .collect()
+}
+
+fn trees(lib: &Library) -> Vec<ContentError> {
+    let mut errors = Vec::new();
+    for tree in &lib.trees {
+        let at = |p: Pos, message: String| ContentError {
+            path: tree.display.clone(),
+            line: p.line,
+            col: p.col,
+            message,
+        };
+        for (i, step) in tree.steps.iter().enumerate() {
+            if let StepKind::Outcome {
+                article,
+                article_pos,
+                ..
+            } = &step.kind
+                && !article.is_empty()
+                && lib.article(article).is_none()
+                && !lib.is_unreadable(&ContentRef::Article(article.clone()))
+            {
+                errors.push(at(
+                    *article_pos,
+                    format!(
+                        "outcome `{}` links a missing article: there is no content/articles/{article}.md{}",
+                        step.id,
+                        suggestion(article, lib.articles.iter().map(|a| a.slug.as_str()))
+                    ),
+                ));
+            }
+            if let Some(rendered) = tree.step_markdown(i) {
+                for (_, m) in &rendered.problems {
+                    errors.push(at(step.text_pos, m.clone()));
+                }
+                for link in &rendered.links {
+                    if let Some(m) = problem(lib, link, Origin::TreeStep) {
+                        errors.push(at(
+                            step.text_pos,
+                            format!("broken link `{}`: {m}", link.written),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    errors
+}
+
+/// What is wrong with `link`, written in `origin`, if anything.
+fn problem(lib: &Library, link: &Link, origin: Origin<'_>) -> Option<String> {
+    let anchor = link.anchor.as_deref();
+    match &link.target {
+        Target::Article(slug) => {
+            let Some(to) = lib.article(slug) else {
+                if lib.is_unreadable(&ContentRef::Article(slug.clone())) {
+                    return None;
+                }
+                return Some(format!(
+                    "there is no content/articles/{slug}.md{}",
+                    origin.guess(slug, lib.articles.iter().map(|a| a.slug.as_str()))
+                ));
+            };
+            anchor_problem(anchor, to)
+        }
+        Target::Tree(slug) => {
+            let Some(tree) = lib.tree(slug) else {
+                if lib.is_unreadable(&ContentRef::Tree(slug.clone())) {
+                    return None;
+                }
+                return Some(format!(
+                    "there is no content/trees/{slug}.toml{}",
+                    origin.guess(slug, lib.trees.iter().map(|t| t.slug.as_str()))
+                ));
+            };
+            let anchor = anchor?;
+            (!tree.steps.iter().any(|s| s.id == anchor)).then(|| {
+                format!(
+                    "tree `{slug}` has no node or outcome `{anchor}`{}",
+                    suggestion(anchor, tree.steps.iter().map(|s| s.id.as_str()))
+                )
+            })
+        }
+        Target::SamePage => match origin {
+            Origin::Article(from) => anchor_problem(anchor, from),
+            Origin::TreeStep => None,
+        },
+    }
+}
+
+/// What is wrong with `#anchor` on `to`, if anything.
+fn anchor_problem(anchor: Option<&str>, to: &Article) -> Option<String> {
+    let anchor = anchor?;
+    if anchor.is_empty() || to.anchors.contains(anchor) {
+        return None;
+    }
+    let mut known: Vec<&str> = to.anchors.iter().map(String::as_str).collect();
+    known.sort_unstable();
+    Some(format!(
+        "{} has no heading with the anchor `#{anchor}`{}",
+        to.source,
+        suggestion(anchor, known.iter().copied())
+    ))
+}
+
+/// Rules and reason files name articles and trees; each must exist. Only the site's own rules are checked:
+/// the bundled ones name the bundled knowledge base's pages, which another site need not have.
+fn rules(lib: &Library, settings: &Settings) -> Vec<ContentError> {
+    if !lib.own_rules {
+        return Vec::new();
+    }
+    let mut errors = Vec::new();
+    let mut check = |what: String, article: Option<&str>, tree: Option<&str>, at: ContentError| {
+        let missing = |reference: &str, found: bool| {
+            !found && !ContentRef::parse(reference).is_some_and(|r| lib.is_unreadable(&r))
+        };
+        if let Some(r) = article
+            && missing(r, lib.article_ref(r).is_some())
+        {
+            errors.push(ContentError {
+                message: format!("{what} names a missing article `{r}`{}", hint(lib, r)),
+                ..at.clone()
+            });
+        }
+        if let Some(r) = tree
+            && missing(r, lib.tree_ref(r).is_some())
+        {
+            errors.push(ContentError {
+                message: format!("{what} names a missing tree `{r}`{}", hint(lib, r)),
+                ..at
+            });
+        }
+    };
+    let located = |l: &diagnosis::rules::Location| ContentError {
+        path: l.path.clone(),
+        line: l.line,
+        col: l.col,
+        message: String::new(),
+    };
+    for reason in &lib.rules.reasons {
+        check(
+            format!("reason `{}`", reason.reason.as_str()),
+            reason.article.as_deref(),
+            reason.tree.as_deref(),
+            located(&reason.location),
+        );
+    }
+    for rule in &lib.rules.rules {
+        check(
+            format!("rule `{}`", rule.id),
+            rule.article.as_deref(),
+            rule.tree.as_deref(),
+            located(&rule.location),
+        );
+    }
+    for provider in &lib.rules.providers {
+        let path = settings.display(&format!("content/rules/providers/{}.toml", provider.id));
+        check(
+            format!("provider `{}`", provider.id),
+            provider.article.as_deref(),
+            None,
+            ContentError::file(&path, ""),
+        );
+    }
+    errors
+}
+
+/// What to write after "names a missing page `reference`": the closest page of the same kind, or the forms a
+/// reference takes.
+fn hint(lib: &Library, reference: &str) -> String {
+    let closest = match ContentRef::parse(reference) {
+        Some(ContentRef::Article(slug)) => {
+            did_you_mean(&slug, lib.articles.iter().map(|a| a.slug.as_str()))
+                .map(|s| ContentRef::Article(s.to_string()))
+        }
+        Some(ContentRef::Tree(slug)) => {
+            did_you_mean(&slug, lib.trees.iter().map(|t| t.slug.as_str()))
+                .map(|s| ContentRef::Tree(s.to_string()))
+        }
+        None => {
+            return ": references look like \"@/articles/<slug>.md\" or \"@/trees/<slug>.toml\""
+                .to_string();
+        }
+    };
+    closest
+        .map(|r| format!("; did you mean `{r}`?"))
+        .unwrap_or_default()
+}
