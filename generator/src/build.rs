@@ -10,8 +10,8 @@ use crate::output::{Files, HtmlOptions, Output};
 use crate::pages::Catalog;
 use crate::render::Renderer;
 use crate::search::{self, Document};
-use crate::{theme, widget};
-use anyhow::{Context, Result};
+use crate::widget;
+use anyhow::{Context, Result, anyhow};
 use std::borrow::Cow;
 use std::time::{Duration, Instant};
 
@@ -237,14 +237,17 @@ fn build_into(site: &Site, out: Output) -> Result<(BuildReport, Output)> {
     };
     let settings = &site.settings;
     let lib = &site.library;
-    let theme = theme::load(settings).context("failed to load the theme")?;
-    lap("theme", &mut timings);
+    let theme = site
+        .theme
+        .as_ref()
+        .map_err(|e| anyhow!("{}: {}", e.path, e.message))
+        .context("failed to load the theme")?;
     let catalog = Catalog::new(lib);
     lap("cross-references", &mut timings);
     let renderer = Renderer {
         settings,
         catalog: &catalog,
-        theme: &theme,
+        theme,
         widget: widget::is_built(),
         tree_shapes: crate::render::tree_shapes(lib),
     };
@@ -269,8 +272,8 @@ fn build_into(site: &Site, out: Output) -> Result<(BuildReport, Output)> {
     for asset in &theme.assets {
         out.write_output(&asset.output, &asset.bytes)?;
     }
-    for (rel, path) in &theme.statics {
-        out.copy(rel, path)?;
+    for (rel, bytes) in &theme.statics {
+        out.write_output(rel, bytes)?;
     }
     let search_module = theme.asset("js/search.js").filter(|_| index.preload());
     let wrote_widget = widget::write(&site_file(site, search_module), |path, bytes| {

@@ -1,11 +1,13 @@
 //! The load stage: everything a build needs, read from disk at once. The config (`bouncebook.toml`), then
-//! `content/` (articles, trees and rules, read in parallel and parsed into the [`Library`]), then the references
-//! between them are checked. Nothing after this stage reads a source file; the output stage only writes.
+//! `content/` (articles, trees and rules, read in parallel and parsed into the [`Library`]) and the theme; then
+//! the references between files are checked. Nothing after this stage reads a source file: the output stage
+//! only writes.
 
 use crate::config::{Config, Overrides, Settings};
 use crate::content::library::{Library, SourceFile};
 use crate::content::{aliases, links};
 use crate::error::ContentError;
+use crate::theme::{self, Theme, ThemeFile};
 use anyhow::{Context, Result, bail};
 use diagnosis::{RuleError, RuleSet, Source};
 use rayon::prelude::*;
@@ -20,6 +22,9 @@ pub struct Site {
     pub library: Library,
     /// Every content problem, sorted.
     pub errors: Vec<ContentError>,
+    /// The templates and assets, or the template that does not compile (which stops a build, where a content
+    /// problem stops only `build`, not `serve`).
+    pub theme: Result<Theme, ContentError>,
 }
 
 /// Reads the site's config and content. Config problems come back alone, since nothing else can be read without
@@ -47,10 +52,12 @@ pub fn load_site(root: &Path, overrides: Overrides) -> Result<Result<Site, Vec<C
     errors.extend(aliases::check(&library));
     errors.sort();
     errors.dedup();
+    let theme = read_theme(&settings)?;
     Ok(Ok(Site {
         settings,
         library,
         errors,
+        theme,
     }))
 }
 
@@ -87,13 +94,46 @@ fn read_content(settings: &Settings, dir: &str, ext: &str) -> Result<Vec<SourceF
         .collect()
 }
 
+/// The site's theme: the built-ins overridden by the files of its [`theme::layers`]. The outer error is I/O.
+fn read_theme(settings: &Settings) -> Result<Result<Theme, ContentError>> {
+    let mut files = Vec::new();
+    let mut statics = Vec::new();
+    for layer in theme::layers(settings) {
+        for sub in theme::SOURCE_DIRS {
+            let dir = layer.join(sub);
+            for path in files_below(&dir, None)? {
+                files.push(ThemeFile {
+                    name: format!("{sub}/{}", relative(&dir, &path)),
+                    text: read(&path)?,
+                    origin: path.display().to_string(),
+                });
+            }
+        }
+        let dir = layer.join(theme::STATIC_DIR);
+        for path in files_below(&dir, None)? {
+            let bytes = std::fs::read(&path)
+                .with_context(|| format!("failed to read {}", path.display()))?;
+            statics.push((relative(&dir, &path), bytes));
+        }
+    }
+    Ok(Theme::new(files, statics))
+}
+
+/// `path` relative to `dir`, with `/`.
+pub(crate) fn relative(dir: &Path, path: &Path) -> String {
+    path.strip_prefix(dir)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
 fn read(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("failed to read {}", path.display()))
 }
 
 /// The files below `dir` (with extension `ext`, if given), sorted by path, leaving out hidden files and
 /// editors' backups (`.name`, `name~`, `#name#`). A folder that does not exist has none.
-fn files_below(dir: &Path, ext: Option<&str>) -> Result<Vec<PathBuf>> {
+pub(crate) fn files_below(dir: &Path, ext: Option<&str>) -> Result<Vec<PathBuf>> {
     if !dir.is_dir() {
         return Ok(Vec::new());
     }

@@ -249,7 +249,7 @@ fn build_cmd(root: &Path, overrides: Overrides, minify: bool, timings: bool) -> 
     println!("{report}");
     if timings {
         println!(
-            "{:>8.1} ms  read and check content",
+            "{:>8.1} ms  read and check content and theme",
             load_time.as_secs_f64() * 1000.0
         );
         for (stage, time) in &report.timings {

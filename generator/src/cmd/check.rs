@@ -113,11 +113,7 @@ pub fn check(root: &Path) -> Result<CheckReport> {
         }
     };
     let mut errors = site.errors;
-    if let Err(e) = crate::theme::load(&site.settings) {
-        let message = format!("{e:#}");
-        let (path, rest) = message.split_once(": ").unwrap_or(("theme", &message));
-        errors.push(ContentError::file(path, rest));
-    }
+    errors.extend(site.theme.err());
     let lib = &site.library;
     Ok(CheckReport {
         errors,
