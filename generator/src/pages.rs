@@ -502,7 +502,7 @@ pub fn step_view(
     depth: usize,
 ) -> StepView {
     let step = &tree.steps[i];
-    let html = tree.step_markdown(i).map(|r| r.html).unwrap_or_default();
+    let html = tree.step_html(i).unwrap_or_default();
     let back = parents
         .iter()
         .map(|&p| Card {

@@ -80,7 +80,7 @@ fn trees(lib: &Library) -> Vec<ContentError> {
             col: p.col,
             message,
         };
-        for (i, step) in tree.steps.iter().enumerate() {
+        for step in &tree.steps {
             if let StepKind::Outcome {
                 article,
                 article_pos,
@@ -99,17 +99,12 @@ fn trees(lib: &Library) -> Vec<ContentError> {
                     ),
                 ));
             }
-            if let Some(rendered) = tree.step_markdown(i) {
-                for (_, m) in &rendered.problems {
-                    errors.push(at(step.text_pos, m.clone()));
-                }
-                for link in &rendered.links {
-                    if let Some(m) = problem(lib, link, Origin::TreeStep) {
-                        errors.push(at(
-                            step.text_pos,
-                            format!("broken link `{}`: {m}", link.written),
-                        ));
-                    }
+            for link in step.markdown.iter().flat_map(|m| &m.links) {
+                if let Some(m) = problem(lib, link, Origin::TreeStep) {
+                    errors.push(at(
+                        step.text_pos,
+                        format!("broken link `{}`: {m}", link.written),
+                    ));
                 }
             }
         }

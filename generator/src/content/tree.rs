@@ -6,9 +6,9 @@
 //! Whether the outcomes' articles exist is checked by the library, which knows every article.
 
 use super::content_ref::ContentRef;
+use super::markdown::{self, Fragment};
+use super::slug;
 use crate::config::toml_error;
-use crate::content::markdown;
-use crate::content::slug;
 use crate::error::{ContentError, suggestion};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -110,6 +110,8 @@ pub struct Step {
     pub pos: Pos,
     /// Where its markdown field (`help` or `fix`) starts, for link errors.
     pub text_pos: Pos,
+    /// The markdown field, rendered once, for its page and the wizard alike.
+    pub markdown: Option<Fragment>,
 }
 
 /// A parsed, valid decision tree.
@@ -314,6 +316,10 @@ impl DecisionTree {
                     .help
                     .as_ref()
                     .map_or_else(|| pos(node.id.span()), |h| pos(h.span())),
+                markdown: node
+                    .help
+                    .as_ref()
+                    .map(|h| markdown::render_fragment(h.get_ref())),
             });
         }
         for out in &file.outcome {
@@ -341,6 +347,7 @@ impl DecisionTree {
                 },
                 pos: pos(out.id.span()),
                 text_pos: pos(out.fix.span()),
+                markdown: Some(markdown::render_fragment(out.fix.get_ref())),
             });
         }
 
@@ -398,6 +405,12 @@ impl DecisionTree {
                 }
             }
             if errors.is_empty() {
+                // Problems in the steps' markdown are the writer's to fix, but the tree works.
+                for step in &tree.steps {
+                    for (_, message) in step.markdown.iter().flat_map(|m| &m.problems) {
+                        errors.push(err(step.text_pos, message.clone()));
+                    }
+                }
                 return (Some(tree), errors);
             }
         }
@@ -573,19 +586,10 @@ impl DecisionTree {
         }
     }
 
-    /// The markdown of a step (`help` or `fix`) rendered for its page, and the links in it.
-    pub fn step_markdown(&self, i: usize) -> Option<markdown::Rendered> {
-        self.step_markdown_at(i, self.step_root(i))
-    }
-
-    /// The markdown of a step rendered for a page at `root` (the relative path to the site root): the start
-    /// page carries every step for the inline wizard, so their links must work from there.
-    pub fn step_markdown_at(&self, i: usize, root: &str) -> Option<markdown::Rendered> {
-        let md = match &self.steps[i].kind {
-            StepKind::Question { help, .. } => help.as_deref()?,
-            StepKind::Outcome { fix, .. } => fix.as_str(),
-        };
-        Some(markdown::render_fragment(md, root))
+    /// The markdown of a step (`help` or `fix`) as HTML for the step's own page.
+    pub fn step_html(&self, i: usize) -> Option<String> {
+        let md = self.steps[i].markdown.as_ref()?;
+        Some(md.html.at(self.step_root(i)))
     }
 }
 
