@@ -3,16 +3,13 @@
 //! Data flows one way: the library (already checked) → cross-references ([`Catalog`]) → the search index →
 //! pages rendered in parallel → [`Output`], which swaps the new site in only once everything was written.
 
-use crate::content::library::Library;
-use crate::content::tree::StepKind;
 use crate::load::Site;
 use crate::output::{Files, HtmlOptions, Output};
 use crate::pages::Catalog;
 use crate::render::Renderer;
-use crate::search::{self, Document};
+use crate::search;
 use crate::widget;
 use anyhow::{Context, Result, anyhow};
-use std::borrow::Cow;
 use std::time::{Duration, Instant};
 
 /// A query typical of what readers paste, used to report what one search loads.
@@ -89,77 +86,6 @@ impl std::fmt::Display for BuildReport {
             self.query_bytes
         )
     }
-}
-
-/// The documents the search index covers: articles, trees and code pages, in that order.
-pub fn search_documents<'a>(lib: &'a Library, catalog: &'a Catalog<'_>) -> Vec<Document<'a>> {
-    let borrow = |v: &'a [String]| v.iter().map(|s| Cow::Borrowed(s.as_str())).collect();
-    let mut docs: Vec<Document<'a>> = lib
-        .articles
-        .iter()
-        .map(|a| Document {
-            url: Cow::Borrowed(&a.url),
-            title: Cow::Borrowed(&a.title),
-            summary: Cow::Borrowed(&a.summary),
-            codes: borrow(&a.codes),
-            keywords: borrow(&a.tags),
-            text: Cow::Borrowed(&a.text),
-            boost: 1.0,
-        })
-        .collect();
-    for t in &lib.trees {
-        let mut text = String::new();
-        for step in &t.steps {
-            match &step.kind {
-                StepKind::Question {
-                    text: q, choices, ..
-                } => {
-                    text.push_str(q);
-                    text.push('\n');
-                    for c in choices {
-                        text.push_str(&c.label);
-                        text.push('\n');
-                    }
-                }
-                StepKind::Outcome { title, fix, .. } => {
-                    text.push_str(title);
-                    text.push('\n');
-                    text.push_str(fix);
-                    text.push('\n');
-                }
-            }
-        }
-        docs.push(Document {
-            url: Cow::Borrowed(&t.url),
-            title: Cow::Borrowed(&t.title),
-            summary: Cow::Borrowed(&t.summary),
-            codes: Vec::new(),
-            keywords: Vec::new(),
-            text: Cow::Owned(text),
-            boost: 0.7,
-        });
-    }
-    for c in &catalog.codes {
-        let (title, meaning) = c
-            .entry
-            .as_ref()
-            .map(|e| (e.title.as_str(), e.meaning.as_str()))
-            .unwrap_or_default();
-        docs.push(Document {
-            url: Cow::Borrowed(&c.url),
-            title: if title.is_empty() {
-                Cow::Borrowed(&c.code)
-            } else {
-                Cow::Owned(format!("{} {title}", c.code))
-            },
-            summary: Cow::Borrowed(meaning),
-            codes: vec![Cow::Borrowed(&c.code)],
-            keywords: Vec::new(),
-            text: Cow::Borrowed(""),
-            boost: 0.5,
-        });
-    }
-    docs
 }
 
 /// The checker's site file: the site's rules (or the bundled ones), the pages rules point to, the trees.
@@ -255,7 +181,10 @@ fn build_into(site: &Site, out: Output) -> Result<(BuildReport, Output)> {
     let ((index, index_time), (pages, pages_time)) = rayon::join(
         || {
             let t = Instant::now();
-            (search::build(&search_documents(lib, &catalog)), t.elapsed())
+            (
+                search::build(&search::documents(lib, &catalog)),
+                t.elapsed(),
+            )
         },
         || {
             let t = Instant::now();

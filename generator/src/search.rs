@@ -22,7 +22,6 @@
 use crate::output::content_hash;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 /// Words too common to help; protocol words (`from`, `to` in `MAIL FROM`/`RCPT TO`...) are deliberately kept
@@ -120,25 +119,6 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
         rest = &s[end..];
         Some(word)
     })
-}
-
-/// A page to index.
-#[derive(Clone, Debug, Default)]
-pub struct Document<'a> {
-    /// URL relative to the site root.
-    pub url: Cow<'a, str>,
-    /// Title.
-    pub title: Cow<'a, str>,
-    /// Summary (shown when no better snippet is found).
-    pub summary: Cow<'a, str>,
-    /// Codes the page is about (weighted highest).
-    pub codes: Vec<Cow<'a, str>>,
-    /// Tags and other keywords.
-    pub keywords: Vec<Cow<'a, str>>,
-    /// The body as plain text (borrowed from the article, which already holds it).
-    pub text: Cow<'a, str>,
-    /// How much this kind of page counts (articles 1, others less).
-    pub boost: f64,
 }
 
 /// BM25 parameters.
@@ -578,6 +558,9 @@ impl Index {
 
 /// How many dictionary terms a prefix may expand to. The JavaScript uses the same number.
 const PREFIX_TERMS: usize = 50;
+
+mod documents;
+pub use documents::{Document, documents};
 
 #[cfg(test)]
 mod tests;

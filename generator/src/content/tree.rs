@@ -133,6 +133,8 @@ pub struct DecisionTree {
     pub start: usize,
     /// Nodes, then outcomes, in file order.
     pub steps: Vec<Step>,
+    /// The words of every step, for search: questions and their options, outcomes' titles and fixes as written.
+    pub text: String,
 }
 
 impl DecisionTree {
@@ -388,6 +390,7 @@ impl DecisionTree {
                 title: file.title.get_ref().trim().to_string(),
                 summary: file.summary.get_ref().trim().to_string(),
                 start,
+                text: search_text(&steps),
                 steps,
             };
             errors.extend(tree.cycles(&file, text));
@@ -591,6 +594,26 @@ impl DecisionTree {
         let md = self.steps[i].markdown.as_ref()?;
         Some(md.html.at(self.step_root(i)))
     }
+}
+
+/// The words of `steps`, one field a line.
+fn search_text(steps: &[Step]) -> String {
+    let mut text = String::new();
+    for step in steps {
+        let lines: Vec<&str> = match &step.kind {
+            StepKind::Question {
+                text: q, choices, ..
+            } => std::iter::once(q.as_str())
+                .chain(choices.iter().map(|c| c.label.as_str()))
+                .collect(),
+            StepKind::Outcome { title, fix, .. } => vec![title, fix],
+        };
+        for line in lines {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    text
 }
 
 #[cfg(test)]
