@@ -2,8 +2,9 @@
 //! its articles cover every reason and the common codes, and every bounce of the labelled corpus leads to an
 //! article that explains it.
 
-use generator::cmd::check::{Coverage, check};
+use generator::cmd::check::check;
 use generator::config::Overrides;
+use generator::content::coverage::Coverage;
 use generator::content::library::Library;
 use generator::load::load_site;
 use std::path::{Path, PathBuf};

@@ -2,10 +2,12 @@
 //! trees, rules and the references between them, and the theme's templates — as `file:line:col: message`.
 
 use crate::config::Overrides;
+use crate::content::coverage::Coverage;
 use crate::error::ContentError;
 use crate::load::load_site;
 use anyhow::Result;
 use std::path::Path;
+use std::process::ExitCode;
 
 /// What `check` found.
 #[derive(Debug, Default)]
@@ -16,88 +18,6 @@ pub struct CheckReport {
     pub counts: Option<(usize, usize, usize)>,
     /// What the articles cover (when the config was valid).
     pub coverage: Option<Coverage>,
-}
-
-/// Which reasons and codes have an article that claims them in its front matter (`reasons`, `codes`): the
-/// reader who pastes one of them gets a page that explains it.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Coverage {
-    /// Reasons (of the 36) no article claims.
-    pub reasons_missing: Vec<diagnosis::Reason>,
-    /// Reply codes of the rules' code table, how many, and those no article claims.
-    pub reply_codes: (usize, Vec<String>),
-    /// Enhanced status codes of the code table, how many, and those no article claims. An `X.1.1` entry is
-    /// covered by an article claiming `4.1.1` or `5.1.1`.
-    pub status_codes: (usize, Vec<String>),
-}
-
-impl Coverage {
-    /// Computes coverage of `lib`'s reasons and code table by its articles.
-    pub fn of(lib: &crate::content::library::Library) -> Coverage {
-        use std::collections::HashSet;
-        let claimed_reasons: HashSet<diagnosis::Reason> = lib
-            .articles
-            .iter()
-            .flat_map(|a| a.reasons.iter().copied())
-            .collect();
-        let claimed_codes: HashSet<&str> = lib
-            .articles
-            .iter()
-            .flat_map(|a| a.codes.iter().map(String::as_str))
-            .collect();
-        let covered = |code: &str| match code.strip_prefix("X.") {
-            Some(rest) => ["4.", "5."]
-                .iter()
-                .any(|class| claimed_codes.contains(format!("{class}{rest}").as_str())),
-            None => claimed_codes.contains(code),
-        };
-        let missing = |table: &[diagnosis::rules::CodeInfo]| {
-            let missing = table
-                .iter()
-                .map(|c| c.code.clone())
-                .filter(|c| !covered(c))
-                .collect();
-            (table.len(), missing)
-        };
-        Coverage {
-            reasons_missing: diagnosis::Reason::ALL
-                .iter()
-                .copied()
-                .filter(|r| !claimed_reasons.contains(r))
-                .collect(),
-            reply_codes: missing(&lib.rules.reply_codes),
-            status_codes: missing(&lib.rules.status_codes),
-        }
-    }
-}
-
-impl std::fmt::Display for Coverage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let all = diagnosis::Reason::ALL.len();
-        let line =
-            |f: &mut std::fmt::Formatter<'_>, what: &str, total: usize, missing: &[String]| {
-                write!(f, "\n  {}/{total} {what}", total - missing.len())?;
-                if !missing.is_empty() {
-                    write!(f, " (none for {})", missing.join(", "))?;
-                }
-                Ok(())
-            };
-        write!(f, "articles cover:")?;
-        let reasons: Vec<String> = self.reasons_missing.iter().map(|r| r.to_string()).collect();
-        line(f, "reasons", all, &reasons)?;
-        line(
-            f,
-            "reply codes of the code table",
-            self.reply_codes.0,
-            &self.reply_codes.1,
-        )?;
-        line(
-            f,
-            "enhanced status codes of the code table",
-            self.status_codes.0,
-            &self.status_codes.1,
-        )
-    }
 }
 
 /// Checks the site at `root`. The error is I/O only.
@@ -120,4 +40,22 @@ pub fn check(root: &Path) -> Result<CheckReport> {
         counts: Some((lib.articles.len(), lib.trees.len(), lib.rules.rules.len())),
         coverage: Some(Coverage::of(lib)),
     })
+}
+
+/// Runs `bouncebook check` on the site at `root`: the problems on standard error, one `file:line:col: message`
+/// a line, or the counts and the coverage on standard output when there are none.
+pub fn run(root: &Path) -> Result<ExitCode> {
+    let report = check(root)?;
+    super::print_problems(&report.errors);
+    if !report.errors.is_empty() {
+        eprintln!("error: {} problem(s)", report.errors.len());
+        return Ok(ExitCode::from(1));
+    }
+    if let Some((articles, trees, rules)) = report.counts {
+        println!("ok: {articles} articles, {trees} trees and {rules} rules, no problems");
+    }
+    if let Some(coverage) = &report.coverage {
+        println!("{coverage}");
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -4,6 +4,7 @@
 use crate::content::slug;
 use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 /// What to create.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -154,18 +155,31 @@ pub fn create(root: &Path, kind: Kind, slug: &str) -> Result<PathBuf> {
         }
     };
     if path.exists() {
-        // Named as `created ...` names it: relative to the site.
-        let shown = path.strip_prefix(root).map_or_else(
-            |_| path.display().to_string(),
-            |rel| crate::config::display_path(root, &rel.to_string_lossy()),
+        bail!(
+            "{} already exists; pick another slug or edit that file",
+            shown(root, &path)
         );
-        bail!("{shown} already exists; pick another slug or edit that file");
     }
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
     std::fs::write(&path, text)?;
     Ok(path)
+}
+
+/// Runs `bouncebook new`: creates the file and names it.
+pub fn run(root: &Path, kind: Kind, slug: &str) -> Result<ExitCode> {
+    let path = create(root, kind, slug)?;
+    println!("created {}", shown(root, &path));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A created file's path as the writer sees it: relative to the site.
+fn shown(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root).map_or_else(
+        |_| path.display().to_string(),
+        |rel| crate::config::display_path(root, &rel.to_string_lossy()),
+    )
 }
 
 #[cfg(test)]

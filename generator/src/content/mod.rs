@@ -3,6 +3,7 @@
 pub mod aliases;
 pub mod article;
 pub mod content_ref;
+pub mod coverage;
 pub mod library;
 pub mod links;
 pub mod markdown;
