@@ -36,7 +36,6 @@ impl Default for BuildOptions {
 /// What a build produced.
 #[derive(Clone, Debug)]
 pub struct BuildReport {
-    /// Articles.
     pub articles: usize,
     /// Pages rendered (HTML and XML).
     pub pages: usize,
@@ -54,7 +53,6 @@ pub struct BuildReport {
     pub query_bytes: usize,
     /// Whether the browser checker was written.
     pub widget: bool,
-    /// Time taken.
     pub elapsed: Duration,
     /// Time per stage, in order (`--timings`).
     pub timings: Vec<(&'static str, Duration)>,

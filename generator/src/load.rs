@@ -24,7 +24,7 @@ pub struct Site {
     pub errors: Vec<ContentError>,
     /// The templates and assets, or the template that does not compile (which stops a build, where a content
     /// problem stops only `build`, not `serve`).
-    pub theme: Result<Theme, ContentError>,
+    pub(crate) theme: Result<Theme, ContentError>,
 }
 
 /// Reads the site's config and content. Config problems come back alone, since nothing else can be read without

@@ -65,11 +65,8 @@ enum Job<'a> {
 
 /// What the renderer needs besides the library.
 pub struct Renderer<'a> {
-    /// Settings.
     pub settings: &'a Settings,
-    /// Cross-references.
     pub catalog: &'a Catalog<'a>,
-    /// Templates and assets.
     pub theme: &'a Theme,
     /// Whether the site has the browser checker.
     pub widget: bool,

@@ -120,7 +120,6 @@ pub struct Asset {
     pub name: String,
     /// Path in the output (`assets/style.3fa2b1c0.css`).
     pub output: String,
-    /// Contents.
     pub bytes: Vec<u8>,
 }
 
@@ -157,7 +156,6 @@ pub fn layers(settings: &Settings) -> Vec<&Path> {
 pub struct ThemeFile {
     /// Its path in the theme, with `/` (`templates/article.html`, `css/style.css`).
     pub name: String,
-    /// Its text.
     pub text: String,
     /// Where it came from, for errors (its path on disk).
     pub origin: String,

@@ -1,5 +1,5 @@
 //! `bouncebook build`: load the site, refuse it when anything in it is wrong, build it into the output folder
-//! ([`crate::build`]) and say what was built.
+//! (the `build` module) and say what was built.
 
 use crate::build::{self, BuildOptions};
 use crate::config::Overrides;

@@ -1,8 +1,8 @@
 //! The library: every article, tree and rule of a site, parsed, with lookups by slug and by reference.
 //!
-//! [`Library::new`] parses the source files it is given, in parallel, and returns every problem found in them.
+//! `Library::new` parses the source files it is given, in parallel, and returns every problem found in them.
 //! The references between files (links, outcomes' articles, rules' pages, aliases) are checked afterwards, by
-//! [`links`](super::links) and [`aliases`](super::aliases), once every page is known.
+//! `content::links` and `content::aliases`, once every page is known.
 
 use super::article::Article;
 use super::content_ref::ContentRef;
@@ -23,7 +23,7 @@ pub struct Library {
     /// The rules: the site's own, or the bundled ones when it has none.
     pub rules: RuleSet,
     /// Whether [`Library::rules`] are the site's own (from `content/rules/`).
-    pub own_rules: bool,
+    pub(crate) own_rules: bool,
     article_index: HashMap<String, usize>,
     tree_index: HashMap<String, usize>,
     /// Files that exist but could not be read: references to them are not reported again.
@@ -33,7 +33,7 @@ pub struct Library {
 /// One source file, as read: its path from the site root (`content/articles/x.md`), the path shown in messages,
 /// and its text.
 #[derive(Clone, Debug)]
-pub struct SourceFile {
+pub(crate) struct SourceFile {
     /// Path from the site root, with `/`.
     pub source: String,
     /// Path as shown in messages.
@@ -45,7 +45,7 @@ pub struct SourceFile {
 impl Library {
     /// Parses articles, trees and rule files (each list sorted by path). Returns the library, holding whatever
     /// could be read, and every problem found in the files, in no particular order.
-    pub fn new(
+    pub(crate) fn new(
         articles: &[SourceFile],
         trees: &[SourceFile],
         rule_files: &[SourceFile],
@@ -149,12 +149,12 @@ impl Library {
     }
 
     /// Whether the file `reference` names exists but could not be read (its problems are reported already).
-    pub fn is_unreadable(&self, reference: &ContentRef) -> bool {
+    pub(crate) fn is_unreadable(&self, reference: &ContentRef) -> bool {
         self.unreadable.contains(reference)
     }
 
     /// The tree to offer first: the configured one, else `start-here`, else the first.
-    pub fn start_tree<'a>(&'a self, settings: &Settings) -> Option<&'a DecisionTree> {
+    pub(crate) fn start_tree<'a>(&'a self, settings: &Settings) -> Option<&'a DecisionTree> {
         settings
             .start_tree
             .as_deref()

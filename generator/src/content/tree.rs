@@ -88,7 +88,6 @@ pub enum StepKind {
     },
     /// An outcome: the fix and its article.
     Outcome {
-        /// Title.
         title: String,
         /// Markdown source of the fix.
         fix: String,
@@ -104,7 +103,6 @@ pub enum StepKind {
 pub struct Step {
     /// Its id, unique in the tree.
     pub id: String,
-    /// Question or outcome.
     pub kind: StepKind,
     /// Where its id is.
     pub pos: Pos,
@@ -125,9 +123,7 @@ pub struct DecisionTree {
     pub slug: String,
     /// `trees/cant-send/`.
     pub url: String,
-    /// Title.
     pub title: String,
-    /// Summary.
     pub summary: String,
     /// Index of the first step.
     pub start: usize,
