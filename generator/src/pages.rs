@@ -134,21 +134,25 @@ impl<'a> Catalog<'a> {
         }
     }
 
-    /// An article as a card.
-    pub(crate) fn card(&self, a: &Article) -> Card {
-        Card {
-            title: a.title.clone(),
-            url: a.url.clone(),
-            summary: a.summary.clone(),
-        }
-    }
-
     /// Cards for article indexes.
     pub(crate) fn cards(&self, indexes: &[usize]) -> Vec<Card> {
         indexes
             .iter()
-            .map(|&i| self.card(&self.lib.articles[i]))
+            .map(|&i| article_card(&self.lib.articles[i]))
             .collect()
+    }
+
+    /// Every article, the most recently updated first (in slug order on the same day).
+    pub(crate) fn newest_first(&self) -> Vec<usize> {
+        let articles = &self.lib.articles;
+        let mut order: Vec<usize> = (0..articles.len()).collect();
+        order.sort_by(|&a, &b| {
+            articles[b]
+                .updated
+                .cmp(&articles[a].updated)
+                .then(a.cmp(&b))
+        });
+        order
     }
 
     /// Articles that claim a reason.
@@ -195,7 +199,7 @@ impl<'a> Catalog<'a> {
         ranked
             .into_iter()
             .take(5)
-            .map(|(i, _)| self.card(&self.lib.articles[i]))
+            .map(|(i, _)| article_card(&self.lib.articles[i]))
             .collect()
     }
 }
@@ -287,6 +291,15 @@ impl Catalog<'_> {
             trees,
             related: self.related(i),
         }
+    }
+}
+
+/// An article as a card.
+pub(crate) fn article_card(a: &Article) -> Card {
+    Card {
+        title: a.title.clone(),
+        url: a.url.clone(),
+        summary: a.summary.clone(),
     }
 }
 
@@ -428,7 +441,7 @@ impl Catalog<'_> {
         let article = info
             .and_then(|i| i.article.as_deref())
             .and_then(|a| self.lib.article_ref(a))
-            .map(|a| self.card(a));
+            .map(article_card);
         let mut articles = self.cards(self.reason_articles(r));
         if let Some(main) = &article {
             articles.retain(|c| c.url != main.url);
@@ -456,11 +469,7 @@ impl Catalog<'_> {
 
 /// The article an outcome names (by slug), as a card.
 fn outcome_article(lib: &Library, slug: &str) -> Option<Card> {
-    lib.article(slug).map(|a| Card {
-        title: a.title.clone(),
-        url: a.url.clone(),
-        summary: a.summary.clone(),
-    })
+    lib.article(slug).map(article_card)
 }
 
 /// One step of a tree, as its page shows it.
