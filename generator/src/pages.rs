@@ -11,8 +11,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 pub(crate) mod codes;
-mod wizard;
-pub(crate) use wizard::wizard;
+pub(crate) mod wizard;
 
 /// A link with a title, and a summary where there is one.
 #[derive(Clone, Debug, Serialize)]

@@ -355,7 +355,7 @@ impl Renderer<'_> {
                 ctx.insert("start_url", &tree.url);
                 ctx.insert("step", &view);
                 if i == tree.start {
-                    ctx.insert("wizard", &pages::wizard(lib, tree));
+                    ctx.insert("wizard", &pages::wizard::wizard(lib, tree));
                 }
                 self.page("tree-step.html", &url, &ctx)
             }
