@@ -1,7 +1,9 @@
-//! `bouncebook build`: a loaded, valid site → the files of the static site.
+//! The build: the output stages, run on a site the load stage read and checked, for `bouncebook build` (into the
+//! output folder) and `bouncebook serve` (into memory).
 //!
-//! Data flows one way: the library (already checked) → cross-references ([`Catalog`]) → the search index →
-//! pages rendered in parallel → [`Output`], which swaps the new site in only once everything was written.
+//! Data flows one way: the library → cross-references ([`Catalog`]) → the search index, built while the pages
+//! render in parallel → the assets and the widget → [`Output`], which swaps the new site in only once
+//! everything was written. Nothing here reads a source file.
 
 use crate::load::Site;
 use crate::output::{Files, HtmlOptions, Output};
