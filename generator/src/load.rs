@@ -22,8 +22,8 @@ pub struct Site {
     pub library: Library,
     /// Every content problem, sorted.
     pub errors: Vec<ContentError>,
-    /// The templates and assets, or the template that does not compile (which stops a build, where a content
-    /// problem stops only `build`, not `serve`).
+    /// The templates and assets, or the template that does not compile. That stops `serve` as well as
+    /// `build`, where a content problem stops only `build`.
     pub(crate) theme: Result<Theme, ContentError>,
 }
 
@@ -83,8 +83,7 @@ fn read_content(settings: &Settings, dir: &str, ext: &str) -> Result<Vec<SourceF
     files_below(&settings.root.join(dir), Some(ext))?
         .into_par_iter()
         .map(|path| {
-            let rel = path.strip_prefix(&settings.root).unwrap_or(&path);
-            let source = rel.to_string_lossy().replace('\\', "/");
+            let source = relative(&settings.root, &path);
             Ok(SourceFile {
                 display: settings.display(&source),
                 text: read(&path)?,
