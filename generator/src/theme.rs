@@ -290,4 +290,43 @@ mod tests {
         }
         assert_eq!(on_disk.len(), built_in.len());
     }
+
+    fn file(name: &str, text: &str, origin: &str) -> ThemeFile {
+        ThemeFile {
+            name: name.into(),
+            text: text.into(),
+            origin: origin.into(),
+        }
+    }
+
+    #[test]
+    fn a_later_file_wins_and_a_broken_template_names_its_file() {
+        let theme = Theme::new(
+            vec![
+                file("css/style.css", "a{}", "themes/x/css/style.css"),
+                file("css/style.css", "b{}", "css/style.css"),
+            ],
+            vec![("CNAME".into(), b"kb.example.org\n".to_vec())],
+        )
+        .expect("a theme");
+        let css = theme.asset("css/style.css").expect("hashed css");
+        let bytes = theme
+            .assets
+            .iter()
+            .find(|a| a.output == css)
+            .map(|a| &a.bytes);
+        assert_eq!(bytes.map(Vec::as_slice), Some(&b"b{}"[..]));
+        assert_eq!(
+            theme.statics,
+            [("CNAME".to_string(), b"kb.example.org\n".to_vec())]
+        );
+        assert!(theme.tera.get_template_names().any(|t| t == "article.html"));
+
+        let e = Theme::new(
+            vec![file("templates/tag.html", "{% if %}", "templates/tag.html")],
+            Vec::new(),
+        )
+        .expect_err("a template that does not compile");
+        assert_eq!(e.path, "templates/tag.html");
+    }
 }

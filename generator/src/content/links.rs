@@ -251,3 +251,105 @@ fn hint(lib: &Library, reference: &str) -> String {
         .map(|r| format!("; did you mean `{r}`?"))
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Config, Overrides};
+    use crate::content::library::SourceFile;
+    use std::path::Path;
+
+    fn file(source: &str, text: &str) -> SourceFile {
+        SourceFile {
+            source: source.into(),
+            display: source.into(),
+            text: text.into(),
+        }
+    }
+
+    const ARTICLE: &str = "+++\ntitle = \"Mailbox full\"\nsummary = \"S.\"\nupdated = 2026-01-01\n+++\n\n\
+        ## How to fix it\n\nSee [x](@/articles/mailbox-ful.md), [y](@/trees/cant-send.toml#nowhere), [z](#how-to-fix).\n";
+
+    const TREE: &str = r#"title = "T"
+summary = "S"
+start = "q"
+
+[[node]]
+id = "q"
+question = "Q?"
+help = "See [x](@/articles/mailbox-ful.md), [y](@/trees/cant-send.toml#nowhere), [z](#anything)."
+  [[node.option]]
+  label = "done"
+  outcome = "o"
+
+[[outcome]]
+id = "o"
+title = "O"
+fix = "Do it."
+article = "@/articles/mailbox-fll.md"
+"#;
+
+    #[test]
+    fn articles_and_tree_steps_go_through_one_checker() {
+        let (lib, errors) = Library::new(
+            &[file("content/articles/mailbox-full.md", ARTICLE)],
+            &[file("content/trees/cant-send.toml", TREE)],
+            &[],
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let settings = Settings::new(
+            Path::new("/nonexistent-site"),
+            Config::default(),
+            Overrides::default(),
+        )
+        .expect("settings");
+        let found: Vec<String> = check(&lib, &settings)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "content/articles/mailbox-full.md:9:5: broken link `@/articles/mailbox-ful.md`: there is no \
+                 content/articles/mailbox-ful.md; did you mean `mailbox-full`?",
+                "content/articles/mailbox-full.md:9:37: broken link `@/trees/cant-send.toml#nowhere`: tree \
+                 `cant-send` has no node or outcome `nowhere`",
+                "content/articles/mailbox-full.md:9:74: broken link `#how-to-fix`: content/articles/mailbox-full.md \
+                 has no heading with the anchor `#how-to-fix`; did you mean `how-to-fix-it`?",
+                "content/trees/cant-send.toml:8:8: broken link `@/articles/mailbox-ful.md`: there is no \
+                 content/articles/mailbox-ful.md",
+                "content/trees/cant-send.toml:8:8: broken link `@/trees/cant-send.toml#nowhere`: tree \
+                 `cant-send` has no node or outcome `nowhere`",
+                "content/trees/cant-send.toml:17:11: outcome `o` links a missing article: there is no \
+                 content/articles/mailbox-fll.md; did you mean `mailbox-full`?",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_reference_to_an_unreadable_file_is_not_reported_again() {
+        let (lib, errors) = Library::new(
+            &[
+                file("content/articles/mailbox-full.md", ARTICLE),
+                file("content/articles/mailbox-ful.md", "no front matter"),
+            ],
+            &[],
+            &[],
+        );
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        let settings = Settings::new(
+            Path::new("/nonexistent-site"),
+            Config::default(),
+            Overrides::default(),
+        )
+        .expect("settings");
+        let found: Vec<String> = check(&lib, &settings)
+            .iter()
+            .map(|e| e.message.clone())
+            .collect();
+        assert!(
+            found.iter().all(|m| !m.contains("mailbox-ful.md")),
+            "{found:#?}"
+        );
+    }
+}
