@@ -1,11 +1,11 @@
 //! Articles: `content/articles/**/*.md`, TOML front matter between `+++` lines, then markdown.
 //!
 //! [`Article::parse`] takes the text and returns the article with every problem found in it; links to other
-//! pages are checked later by the library, which knows them all.
+//! pages are checked later, by the link checker (`content::links`), once every page is loaded.
 
+use super::markdown::{self, Heading, Link};
+use super::slug;
 use crate::config::toml_error;
-use crate::content::markdown::{self, Heading, Link};
-use crate::content::slug;
 use crate::error::{ContentError, suggestion};
 use diagnosis::{Reason, ReplyCode, StatusCode};
 use serde::Deserialize;

@@ -3,7 +3,8 @@
 //!
 //! [`DecisionTree::parse`] reads and validates one file: unknown targets, an option with both or neither of
 //! `goto`/`outcome`, duplicate ids, steps nothing reaches and cycles are all reported with `file:line:col`.
-//! Whether the outcomes' articles exist is checked by the library, which knows every article.
+//! Each step's markdown (`help`, `fix`) is rendered here, once. The outcomes' articles and the links in that
+//! markdown are checked later, by the link checker (`content::links`), which knows every page.
 
 use super::content_ref::ContentRef;
 use super::markdown::{self, Fragment};
