@@ -33,10 +33,11 @@ impl ContentRef {
         ContentRef::parse(&format!("@/{}", source.strip_prefix("content/")?))
     }
 
-    /// The slug: the file's path under `articles/` or `trees/`, without its extension.
-    pub fn slug(&self) -> &str {
+    /// The source file's path from the site root: `content/articles/<slug>.md`, `content/trees/<slug>.toml`.
+    pub fn source(&self) -> String {
         match self {
-            ContentRef::Article(slug) | ContentRef::Tree(slug) => slug,
+            ContentRef::Article(slug) => format!("content/articles/{slug}.md"),
+            ContentRef::Tree(slug) => format!("content/trees/{slug}.toml"),
         }
     }
 
@@ -107,5 +108,7 @@ mod tests {
             Some(ContentRef::Tree("t".into()))
         );
         assert_eq!(ContentRef::of_source("articles/x.md"), None);
+        let r = ContentRef::Article("mail/x".into());
+        assert_eq!(ContentRef::of_source(&r.source()), Some(r));
     }
 }

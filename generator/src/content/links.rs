@@ -44,12 +44,9 @@ enum Origin<'a> {
 }
 
 impl Origin<'_> {
-    /// `; did you mean ...?` for a missing page, where links from this origin get one.
-    fn guess<'k>(self, wanted: &str, known: impl IntoIterator<Item = &'k str>) -> String {
-        match self {
-            Origin::Article(_) => suggestion(wanted, known),
-            Origin::TreeStep => String::new(),
-        }
+    /// Whether a link written here to a missing page gets a did-you-mean.
+    fn guesses(self) -> bool {
+        matches!(self, Origin::Article(_))
     }
 }
 
@@ -88,15 +85,11 @@ fn trees(lib: &Library) -> Vec<ContentError> {
             } = &step.kind
                 && !article.is_empty()
                 && lib.article(article).is_none()
-                && !lib.is_unreadable(&ContentRef::Article(article.clone()))
+                && let Some(m) = missing(lib, &ContentRef::Article(article.clone()), true)
             {
                 errors.push(at(
                     *article_pos,
-                    format!(
-                        "outcome `{}` links a missing article: there is no content/articles/{article}.md{}",
-                        step.id,
-                        suggestion(article, lib.articles.iter().map(|a| a.slug.as_str()))
-                    ),
+                    format!("outcome `{}` links a missing article: {m}", step.id),
                 ));
             }
             for link in step.markdown.iter().flat_map(|m| &m.links) {
@@ -116,27 +109,13 @@ fn trees(lib: &Library) -> Vec<ContentError> {
 fn problem(lib: &Library, link: &Link, origin: Origin<'_>) -> Option<String> {
     let anchor = link.anchor.as_deref();
     match &link.target {
-        Target::Article(slug) => {
-            let Some(to) = lib.article(slug) else {
-                if lib.is_unreadable(&ContentRef::Article(slug.clone())) {
-                    return None;
-                }
-                return Some(format!(
-                    "there is no content/articles/{slug}.md{}",
-                    origin.guess(slug, lib.articles.iter().map(|a| a.slug.as_str()))
-                ));
-            };
-            anchor_problem(anchor, to)
-        }
+        Target::Article(slug) => match lib.article(slug) {
+            Some(to) => anchor_problem(anchor, to),
+            None => missing(lib, &ContentRef::Article(slug.clone()), origin.guesses()),
+        },
         Target::Tree(slug) => {
             let Some(tree) = lib.tree(slug) else {
-                if lib.is_unreadable(&ContentRef::Tree(slug.clone())) {
-                    return None;
-                }
-                return Some(format!(
-                    "there is no content/trees/{slug}.toml{}",
-                    origin.guess(slug, lib.trees.iter().map(|t| t.slug.as_str()))
-                ));
+                return missing(lib, &ContentRef::Tree(slug.clone()), origin.guesses());
             };
             let anchor = anchor?;
             (!tree.steps.iter().any(|s| s.id == anchor)).then(|| {
@@ -151,6 +130,20 @@ fn problem(lib: &Library, link: &Link, origin: Origin<'_>) -> Option<String> {
             Origin::TreeStep => None,
         },
     }
+}
+
+/// Why a reference to `page`, which the library does not have, is broken, with the closest name when `guess`;
+/// nothing when the page's file exists but could not be read (that problem is reported already).
+fn missing(lib: &Library, page: &ContentRef, guess: bool) -> Option<String> {
+    if lib.is_unreadable(page) {
+        return None;
+    }
+    let closest = match page {
+        _ if !guess => String::new(),
+        ContentRef::Article(slug) => suggestion(slug, lib.articles.iter().map(|a| a.slug.as_str())),
+        ContentRef::Tree(slug) => suggestion(slug, lib.trees.iter().map(|t| t.slug.as_str())),
+    };
+    Some(format!("there is no {}{closest}", page.source()))
 }
 
 /// What is wrong with `#anchor` on `to`, if anything.
