@@ -61,7 +61,7 @@ impl Config {
 
 /// Turns a TOML parse or type error into a content error at its position, with a hint for the most common
 /// mistake (snake_case keys where we use kebab-case).
-pub fn toml_error(path: &str, text: &str, e: &toml::de::Error) -> ContentError {
+pub(crate) fn toml_error(path: &str, text: &str, e: &toml::de::Error) -> ContentError {
     let offset = e.span().map_or(0, |s| s.start);
     let mut message = e.message().trim().to_string();
     // toml says "unknown field `base_url`, expected one of ..."; say what the writer most likely meant.
@@ -244,7 +244,7 @@ impl Settings {
 }
 
 /// `relative` joined to `root` for messages, without a leading `./`.
-pub fn display_path(root: &Path, relative: &str) -> String {
+pub(crate) fn display_path(root: &Path, relative: &str) -> String {
     if root.as_os_str().is_empty() || root == Path::new(".") {
         relative.to_string()
     } else {

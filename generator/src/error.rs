@@ -20,7 +20,12 @@ pub struct ContentError {
 
 impl ContentError {
     /// An error at a byte offset of `text`, the contents of `path`.
-    pub fn at(path: &str, text: &str, offset: usize, message: impl Into<String>) -> ContentError {
+    pub(crate) fn at(
+        path: &str,
+        text: &str,
+        offset: usize,
+        message: impl Into<String>,
+    ) -> ContentError {
         let (line, col) = line_col(text, offset);
         ContentError {
             path: path.to_string(),
@@ -31,7 +36,7 @@ impl ContentError {
     }
 
     /// An error about a whole file (reported at line 1, column 1).
-    pub fn file(path: &str, message: impl Into<String>) -> ContentError {
+    pub(crate) fn file(path: &str, message: impl Into<String>) -> ContentError {
         ContentError {
             path: path.to_string(),
             line: 1,
@@ -41,7 +46,7 @@ impl ContentError {
     }
 
     /// Converts a rule loading error from the diagnosis engine.
-    pub fn from_rule(e: &diagnosis::RuleError) -> ContentError {
+    pub(crate) fn from_rule(e: &diagnosis::RuleError) -> ContentError {
         ContentError {
             path: e.location.path.clone(),
             line: e.location.line,
@@ -65,7 +70,7 @@ impl std::error::Error for ContentError {}
 
 /// 1-based line and column (in characters) of byte `offset` in `text`. Offsets past the end point just after
 /// the last character; an offset inside a character counts as that character.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -78,35 +83,22 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// The known name closest to `wanted`, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn did_you_mean<'a>(
+    wanted: &str,
+    known: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (wanted.chars().count() / 3).max(2);
     known
         .into_iter()
-        .map(|k| (edit_distance(wanted, k), k))
+        .map(|k| (strsim::levenshtein(wanted, k), k))
         // A cut-off name (`norelay` for `norelaying`) is a likely typo whatever the distance.
         .filter(|(d, k)| *d <= limit || (wanted.len() >= 4 && k.starts_with(wanted)))
         .min_by_key(|(d, k)| (*d, *k))
         .map(|(_, k)| k)
 }
 
-/// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
-}
-
 /// ` (did you mean `x`?)`, or nothing.
-pub fn suggestion<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str>) -> String {
+pub(crate) fn suggestion<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str>) -> String {
     did_you_mean(wanted, known)
         .map(|k| format!("; did you mean `{k}`?"))
         .unwrap_or_default()

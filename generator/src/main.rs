@@ -2,12 +2,11 @@
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use generator::classify::{self, Format};
+use generator::cmd::classify::{self, Format};
+use generator::cmd::{self, new};
 use generator::config::Overrides;
-use generator::error::ContentError;
-use generator::scaffold;
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -117,24 +116,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             base_url,
             no_minify,
             timings,
-        } => build_cmd(&root, Overrides { output, base_url }, !no_minify, timings),
+        } => cmd::build::run(&root, Overrides { output, base_url }, !no_minify, timings),
         Command::Serve { root, port, bind } => {
-            generator::serve::serve(generator::serve::ServeOptions { root, bind, port })?;
+            cmd::serve::serve(cmd::serve::ServeOptions { root, bind, port })?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { root } => check_cmd(&root),
+        Command::Check { root } => cmd::check::run(&root),
         Command::New { what, root } => {
             let (kind, slug) = match what {
-                NewKind::Article { slug } => (scaffold::Kind::Article, slug),
-                NewKind::Tree { slug } => (scaffold::Kind::Tree, slug),
+                NewKind::Article { slug } => (new::Kind::Article, slug),
+                NewKind::Tree { slug } => (new::Kind::Tree, slug),
             };
-            let path = scaffold::create(&root, kind, &slug)?;
-            let shown = path.strip_prefix(&root).map_or_else(
-                |_| path.display().to_string(),
-                |rel| generator::config::display_path(&root, &rel.to_string_lossy()),
-            );
-            println!("created {shown}");
-            Ok(ExitCode::SUCCESS)
+            cmd::new::run(&root, kind, &slug)
         }
         Command::Classify {
             format,
@@ -154,7 +147,7 @@ fn classify_cmd(format: Format, rules_dir: Option<PathBuf>, paths: &[PathBuf]) -
     }
     let owned;
     let rules = match rules_dir {
-        Some(dir) => match generator::rules::load(&dir)? {
+        Some(dir) => match generator::load::rules(&dir)? {
             Ok(set) => {
                 owned = set;
                 &owned
@@ -201,82 +194,4 @@ fn classify_cmd(format: Format, rules_dir: Option<PathBuf>, paths: &[PathBuf]) -
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// Prints problems to standard error, one `file:line:col: message` per line.
-fn print_problems(errors: &[ContentError]) {
-    let stderr = std::io::stderr();
-    let mut err = stderr.lock();
-    for e in errors {
-        let _ = writeln!(err, "{e}");
-    }
-}
-
-fn build_cmd(root: &Path, overrides: Overrides, minify: bool, timings: bool) -> Result<ExitCode> {
-    let started = std::time::Instant::now();
-    let loaded = generator::library::load_site(root, overrides)?;
-    let load_time = started.elapsed();
-    let site = match loaded {
-        Ok(site) => site,
-        Err(errors) => {
-            print_problems(&errors);
-            eprintln!(
-                "error: {} problem(s) in the config; nothing was built",
-                errors.len()
-            );
-            return Ok(ExitCode::from(1));
-        }
-    };
-    if !site.errors.is_empty() {
-        print_problems(&site.errors);
-        eprintln!(
-            "error: {} problem(s); nothing was written, and {} is as it was",
-            site.errors.len(),
-            site.settings.output.display()
-        );
-        return Ok(ExitCode::from(1));
-    }
-    let report = generator::site::build(
-        &site,
-        &generator::site::BuildOptions {
-            minify,
-            inject: None,
-        },
-    )?;
-    if !report.widget {
-        eprintln!("{}", generator::widget::note());
-    }
-    println!("{report}");
-    if timings {
-        println!(
-            "{:>8.1} ms  read and check content",
-            load_time.as_secs_f64() * 1000.0
-        );
-        for (stage, time) in &report.timings {
-            println!("{:>8.1} ms  {stage}", time.as_secs_f64() * 1000.0);
-        }
-        println!(
-            "{:>8.1} ms  in all",
-            started.elapsed().as_secs_f64() * 1000.0
-        );
-    }
-    println!("output: {}", site.settings.output.display());
-    Ok(ExitCode::SUCCESS)
-}
-
-fn check_cmd(root: &Path) -> Result<ExitCode> {
-    let report = generator::check::check(root)?;
-    print_problems(&report.errors);
-    if report.errors.is_empty() {
-        if let Some((articles, trees, rules)) = report.counts {
-            println!("ok: {articles} articles, {trees} trees and {rules} rules, no problems");
-        }
-        if let Some(coverage) = &report.coverage {
-            println!("{coverage}");
-        }
-        Ok(ExitCode::SUCCESS)
-    } else {
-        eprintln!("error: {} problem(s)", report.errors.len());
-        Ok(ExitCode::from(1))
-    }
 }

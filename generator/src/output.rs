@@ -166,13 +166,6 @@ impl Output {
         html
     }
 
-    /// Copies a file verbatim (static files).
-    pub fn copy(&self, rel: &str, from: &Path) -> Result<()> {
-        let bytes =
-            std::fs::read(from).with_context(|| format!("failed to read {}", from.display()))?;
-        self.write_output(rel, &bytes)
-    }
-
     /// Files and bytes written so far.
     pub fn totals(&self) -> (usize, usize) {
         (

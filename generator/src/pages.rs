@@ -1,22 +1,21 @@
 //! What each page shows: the values templates receive, built from the library. Everything here is derived
 //! once per build ([`Catalog::new`]) with maps, so no page looks through every article.
 
-use crate::article::Article;
-use crate::codes::{self, CodePage, Kind};
-use crate::library::Library;
-use crate::markdown::Heading;
-use crate::tree::{DecisionTree, StepKind};
+use crate::content::article::Article;
+use crate::content::library::Library;
+use crate::content::markdown::Heading;
+use crate::content::tree::{DecisionTree, StepKind};
+use codes::{CodePage, Kind};
 use diagnosis::Reason;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
-mod wizard;
-pub use wizard::{Wizard, WizardOption, WizardStep, wizard};
+pub(crate) mod codes;
+pub(crate) mod wizard;
 
 /// A link with a title, and a summary where there is one.
 #[derive(Clone, Debug, Serialize)]
-pub struct Card {
-    /// Title.
+pub(crate) struct Card {
     pub title: String,
     /// URL relative to the root.
     pub url: String,
@@ -26,7 +25,7 @@ pub struct Card {
 
 /// A code, as shown in lists.
 #[derive(Clone, Debug, Serialize)]
-pub struct CodeView {
+pub(crate) struct CodeView {
     /// `550`.
     pub code: String,
     /// The table's title for it, if any.
@@ -37,7 +36,7 @@ pub struct CodeView {
 
 /// A reason, as shown in lists.
 #[derive(Clone, Debug, Serialize)]
-pub struct ReasonView {
+pub(crate) struct ReasonView {
     /// `mailboxfull`.
     pub name: String,
     /// Title from the reason file, or the engine's description.
@@ -48,7 +47,7 @@ pub struct ReasonView {
 
 /// A tag with its page.
 #[derive(Clone, Debug, Serialize)]
-pub struct TagView {
+pub(crate) struct TagView {
     /// `quota`.
     pub name: String,
     /// `tags/quota/`.
@@ -60,18 +59,18 @@ pub struct TagView {
 /// Cross-references of the whole site, computed once.
 pub struct Catalog<'a> {
     /// The library.
-    pub lib: &'a Library,
+    pub(crate) lib: &'a Library,
     /// Code pages, sorted.
-    pub codes: Vec<CodePage>,
+    pub(crate) codes: Vec<CodePage>,
     code_index: HashMap<String, usize>,
     /// reason → articles claiming it (indexes).
     reason_articles: HashMap<Reason, Vec<usize>>,
     /// tag → articles, sorted by tag.
-    pub tags: BTreeMap<String, Vec<usize>>,
+    pub(crate) tags: BTreeMap<String, Vec<usize>>,
 }
 
 /// The relative path from a page at `url` (`articles/x/`, or a file such as `kb/old.html`) to the site root.
-pub fn root_for(url: &str) -> String {
+pub(crate) fn root_for(url: &str) -> String {
     "../".repeat(url.matches('/').count())
 }
 
@@ -104,12 +103,12 @@ impl<'a> Catalog<'a> {
     }
 
     /// The code page for `code`, if there is one.
-    pub fn code(&self, code: &str) -> Option<&CodePage> {
+    pub(crate) fn code(&self, code: &str) -> Option<&CodePage> {
         self.code_index.get(code).map(|&i| &self.codes[i])
     }
 
     /// A code for lists.
-    pub fn code_view(&self, code: &str) -> CodeView {
+    pub(crate) fn code_view(&self, code: &str) -> CodeView {
         let page = self.code(code);
         CodeView {
             code: code.to_string(),
@@ -122,7 +121,7 @@ impl<'a> Catalog<'a> {
     }
 
     /// A reason for lists.
-    pub fn reason_view(&self, r: Reason) -> ReasonView {
+    pub(crate) fn reason_view(&self, r: Reason) -> ReasonView {
         ReasonView {
             name: r.as_str().to_string(),
             title: self
@@ -134,30 +133,34 @@ impl<'a> Catalog<'a> {
         }
     }
 
-    /// An article as a card.
-    pub fn card(&self, a: &Article) -> Card {
-        Card {
-            title: a.title.clone(),
-            url: a.url.clone(),
-            summary: a.summary.clone(),
-        }
-    }
-
     /// Cards for article indexes.
-    pub fn cards(&self, indexes: &[usize]) -> Vec<Card> {
+    pub(crate) fn cards(&self, indexes: &[usize]) -> Vec<Card> {
         indexes
             .iter()
-            .map(|&i| self.card(&self.lib.articles[i]))
+            .map(|&i| article_card(&self.lib.articles[i]))
             .collect()
     }
 
+    /// Every article, the most recently updated first (in slug order on the same day).
+    pub(crate) fn newest_first(&self) -> Vec<usize> {
+        let articles = &self.lib.articles;
+        let mut order: Vec<usize> = (0..articles.len()).collect();
+        order.sort_by(|&a, &b| {
+            articles[b]
+                .updated
+                .cmp(&articles[a].updated)
+                .then(a.cmp(&b))
+        });
+        order
+    }
+
     /// Articles that claim a reason.
-    pub fn reason_articles(&self, r: Reason) -> &[usize] {
+    pub(crate) fn reason_articles(&self, r: Reason) -> &[usize] {
         self.reason_articles.get(&r).map_or(&[], Vec::as_slice)
     }
 
     /// Tags of the site, with counts.
-    pub fn tag_views(&self) -> Vec<TagView> {
+    pub(crate) fn tag_views(&self) -> Vec<TagView> {
         self.tags
             .iter()
             .map(|(name, list)| TagView {
@@ -170,7 +173,7 @@ impl<'a> Catalog<'a> {
 
     /// Up to five articles that share the most reasons and tags with `a`. Each shared group is looked at up to a
     /// bounded size, so this stays linear however large a tag grows.
-    pub fn related(&self, index: usize) -> Vec<Card> {
+    pub(crate) fn related(&self, index: usize) -> Vec<Card> {
         const PER_GROUP: usize = 64;
         let a = &self.lib.articles[index];
         let mut score: HashMap<usize, usize> = HashMap::new();
@@ -195,24 +198,22 @@ impl<'a> Catalog<'a> {
         ranked
             .into_iter()
             .take(5)
-            .map(|(i, _)| self.card(&self.lib.articles[i]))
+            .map(|(i, _)| article_card(&self.lib.articles[i]))
             .collect()
     }
 }
 
 /// A level-2 heading and the level-3 headings under it.
 #[derive(Debug, Serialize)]
-pub struct TocEntry {
-    /// Anchor.
+pub(crate) struct TocEntry {
     pub id: String,
-    /// Text.
     pub text: String,
     /// Sub-headings.
     pub children: Vec<Heading>,
 }
 
 /// Nests level-3 headings under the level-2 heading before them.
-pub fn nest_toc(headings: &[Heading]) -> Vec<TocEntry> {
+pub(crate) fn nest_toc(headings: &[Heading]) -> Vec<TocEntry> {
     let mut out: Vec<TocEntry> = Vec::new();
     for h in headings {
         match out.last_mut() {
@@ -229,10 +230,8 @@ pub fn nest_toc(headings: &[Heading]) -> Vec<TocEntry> {
 
 /// The article page's values.
 #[derive(Debug, Serialize)]
-pub struct ArticleView {
-    /// Title.
+pub(crate) struct ArticleView {
     pub title: String,
-    /// Summary.
     pub summary: String,
     /// Body HTML.
     pub html: String,
@@ -244,7 +243,6 @@ pub struct ArticleView {
     pub reasons: Vec<ReasonView>,
     /// Who it is for.
     pub audience: Vec<String>,
-    /// Tags.
     pub tags: Vec<TagView>,
     /// Last update, `YYYY-MM-DD`.
     pub updated: String,
@@ -256,7 +254,7 @@ pub struct ArticleView {
 
 impl Catalog<'_> {
     /// The values of article `i`'s page.
-    pub fn article_view(&self, i: usize) -> ArticleView {
+    pub(crate) fn article_view(&self, i: usize) -> ArticleView {
         let a = &self.lib.articles[i];
         let mut trees: Vec<Card> = Vec::new();
         for r in &a.reasons {
@@ -295,8 +293,17 @@ impl Catalog<'_> {
     }
 }
 
+/// An article as a card.
+pub(crate) fn article_card(a: &Article) -> Card {
+    Card {
+        title: a.title.clone(),
+        url: a.url.clone(),
+        summary: a.summary.clone(),
+    }
+}
+
 /// A tree as a card.
-pub fn tree_card(t: &DecisionTree) -> Card {
+pub(crate) fn tree_card(t: &DecisionTree) -> Card {
     Card {
         title: t.title.clone(),
         url: t.url.clone(),
@@ -306,7 +313,7 @@ pub fn tree_card(t: &DecisionTree) -> Card {
 
 /// A code page's values.
 #[derive(Debug, Serialize)]
-pub struct CodePageView {
+pub(crate) struct CodePageView {
     /// `5.7.26`.
     pub code: String,
     /// `reply` or `status`.
@@ -315,7 +322,6 @@ pub struct CodePageView {
     pub class: u8,
     /// The table entry's code (`X.7.26` when the generic entry applies).
     pub entry_code: Option<String>,
-    /// Title.
     pub title: String,
     /// Meaning in plain words.
     pub meaning: String,
@@ -331,7 +337,7 @@ pub struct CodePageView {
 
 impl Catalog<'_> {
     /// The values of a code page.
-    pub fn code_page_view(&self, c: &CodePage) -> CodePageView {
+    pub(crate) fn code_page_view(&self, c: &CodePage) -> CodePageView {
         CodePageView {
             code: c.code.clone(),
             kind: match c.kind {
@@ -363,7 +369,7 @@ impl Catalog<'_> {
 
     /// Every entry of the status code table plus every code with a page, for the codes index: (reply codes,
     /// status codes).
-    pub fn code_index(&self) -> (Vec<CodeView>, Vec<CodeView>) {
+    pub(crate) fn code_index(&self) -> (Vec<CodeView>, Vec<CodeView>) {
         let mut reply = Vec::new();
         let mut status = Vec::new();
         for c in &self.codes {
@@ -408,7 +414,7 @@ fn status_order(code: &str) -> (u16, u16, u16) {
 
 /// A reason page's values.
 #[derive(Debug, Serialize)]
-pub struct ReasonPageView {
+pub(crate) struct ReasonPageView {
     /// Name and title.
     pub reason: ReasonView,
     /// The engine's one-line description.
@@ -429,12 +435,12 @@ pub struct ReasonPageView {
 
 impl Catalog<'_> {
     /// The values of a reason page.
-    pub fn reason_page_view(&self, r: Reason) -> ReasonPageView {
+    pub(crate) fn reason_page_view(&self, r: Reason) -> ReasonPageView {
         let info = self.lib.rules.reason_info(r);
         let article = info
             .and_then(|i| i.article.as_deref())
             .and_then(|a| self.lib.article_ref(a))
-            .map(|a| self.card(a));
+            .map(article_card);
         let mut articles = self.cards(self.reason_articles(r));
         if let Some(main) = &article {
             articles.retain(|c| c.url != main.url);
@@ -462,16 +468,12 @@ impl Catalog<'_> {
 
 /// The article an outcome names (by slug), as a card.
 fn outcome_article(lib: &Library, slug: &str) -> Option<Card> {
-    lib.article(slug).map(|a| Card {
-        title: a.title.clone(),
-        url: a.url.clone(),
-        summary: a.summary.clone(),
-    })
+    lib.article(slug).map(article_card)
 }
 
 /// One step of a tree, as its page shows it.
 #[derive(Debug, Serialize)]
-pub struct StepView {
+pub(crate) struct StepView {
     /// `question` or `outcome`.
     pub kind: &'static str,
     /// The question (or check), or the outcome's title.
@@ -493,7 +495,7 @@ pub struct StepView {
 }
 
 /// The values of step `i` of `tree`.
-pub fn step_view(
+pub(crate) fn step_view(
     lib: &Library,
     tree: &DecisionTree,
     i: usize,
@@ -501,7 +503,7 @@ pub fn step_view(
     depth: usize,
 ) -> StepView {
     let step = &tree.steps[i];
-    let html = tree.step_markdown(i).map(|r| r.html).unwrap_or_default();
+    let html = tree.step_html(i).unwrap_or_default();
     let back = parents
         .iter()
         .map(|&p| Card {

@@ -5,15 +5,16 @@
 //! ([`crate::pages`]), so memory stays proportional to the pages being rendered, not to the site.
 
 use crate::config::Settings;
-use crate::flowchart;
-use crate::library::Library;
+use crate::content::library::Library;
 use crate::output::Output;
-use crate::pages::{self, Catalog, root_for, tree_card};
+use crate::pages::{self, Catalog, article_card, root_for, tree_card};
 use crate::theme::{Theme, error_chain};
 use anyhow::{Context, Result, anyhow};
 use diagnosis::Reason;
 use rayon::prelude::*;
 use serde::Serialize;
+
+pub mod flowchart;
 
 /// Site-wide values every template receives as `site`.
 #[derive(Debug, Serialize)]
@@ -64,11 +65,8 @@ enum Job<'a> {
 
 /// What the renderer needs besides the library.
 pub struct Renderer<'a> {
-    /// Settings.
     pub settings: &'a Settings,
-    /// Cross-references.
     pub catalog: &'a Catalog<'a>,
-    /// Templates and assets.
     pub theme: &'a Theme,
     /// Whether the site has the browser checker.
     pub widget: bool,
@@ -131,6 +129,32 @@ impl Renderer<'_> {
     }
 
     fn context(&self, kind: &str, url: &str, title: &str, description: &str) -> tera::Context {
+        self.page_context(kind, url, title, description, None)
+    }
+
+    /// The context of a page made from a source file (`content/articles/x.md`): with an "edit this page" link,
+    /// when the site has one.
+    fn source_context(
+        &self,
+        kind: &str,
+        url: &str,
+        title: &str,
+        description: &str,
+        source: &str,
+    ) -> tera::Context {
+        let edit_url = self.settings.edit_url.as_ref();
+        let edit_url = edit_url.map(|edit| edit.replace("{path}", source));
+        self.page_context(kind, url, title, description, edit_url)
+    }
+
+    fn page_context(
+        &self,
+        kind: &str,
+        url: &str,
+        title: &str,
+        description: &str,
+        edit_url: Option<String>,
+    ) -> tera::Context {
         let mut ctx = tera::Context::new();
         let s = self.settings;
         ctx.insert(
@@ -151,7 +175,7 @@ impl Renderer<'_> {
                 description,
                 url,
                 permalink: format!("{}{url}", s.base_url),
-                edit_url: None,
+                edit_url,
             },
         );
         ctx.insert("has_checker", &self.widget);
@@ -189,23 +213,17 @@ impl Renderer<'_> {
                     "trees",
                     &lib.trees.iter().map(tree_card).collect::<Vec<_>>(),
                 );
-                let common: Vec<_> = crate::codes::most_common(&cat.codes, 8)
+                let common: Vec<_> = crate::pages::codes::most_common(&cat.codes, 8)
                     .into_iter()
                     .map(|c| {
                         serde_json::json!({
                             "code": cat.code_view(&c.code),
-                            "article": c.articles.first().map(|&i| cat.card(&lib.articles[i])),
+                            "article": c.articles.first().map(|&i| article_card(&lib.articles[i])),
                         })
                     })
                     .collect();
                 ctx.insert("common", &common);
-                let mut recent: Vec<usize> = (0..lib.articles.len()).collect();
-                recent.sort_by(|&a, &b| {
-                    lib.articles[b]
-                        .updated
-                        .cmp(&lib.articles[a].updated)
-                        .then(a.cmp(&b))
-                });
+                let mut recent = cat.newest_first();
                 recent.truncate(6);
                 ctx.insert("recent", &cat.cards(&recent));
                 ctx.insert("article_count", &lib.articles.len());
@@ -213,12 +231,8 @@ impl Renderer<'_> {
             }
             Job::Article(i) => {
                 let a = &lib.articles[i];
-                let mut ctx = self.context("article", &a.url, &a.title, &a.summary);
-                if let Some(edit) = &s.edit_url {
-                    let mut page: tera::Value = ctx.get("page").cloned().unwrap_or_default();
-                    page["edit_url"] = edit.replace("{path}", &a.source).into();
-                    ctx.insert("page", &page);
-                }
+                let mut ctx =
+                    self.source_context("article", &a.url, &a.title, &a.summary, &a.source);
                 ctx.insert("article", &cat.article_view(i));
                 self.page("article.html", &a.url, &ctx)
             }
@@ -334,18 +348,14 @@ impl Renderer<'_> {
                 } else {
                     format!("{} – {}", view.text, tree.title)
                 };
-                let mut ctx = self.context("tree", &url, &title, &tree.summary);
-                if let Some(edit) = &s.edit_url {
-                    let mut page: tera::Value = ctx.get("page").cloned().unwrap_or_default();
-                    page["edit_url"] = edit.replace("{path}", &tree.source).into();
-                    ctx.insert("page", &page);
-                }
+                let mut ctx =
+                    self.source_context("tree", &url, &title, &tree.summary, &tree.source);
                 ctx.insert("tree", &tree_card(tree));
                 ctx.insert("tree_slug", &tree.slug);
                 ctx.insert("start_url", &tree.url);
                 ctx.insert("step", &view);
                 if i == tree.start {
-                    ctx.insert("wizard", &pages::wizard(lib, tree));
+                    ctx.insert("wizard", &pages::wizard::wizard(lib, tree));
                 }
                 self.page("tree-step.html", &url, &ctx)
             }
@@ -389,13 +399,7 @@ impl Renderer<'_> {
             }
             Job::Feed => {
                 let mut ctx = self.context("feed", "atom.xml", &s.title, &s.description);
-                let mut order: Vec<usize> = (0..lib.articles.len()).collect();
-                order.sort_by(|&a, &b| {
-                    lib.articles[b]
-                        .updated
-                        .cmp(&lib.articles[a].updated)
-                        .then(a.cmp(&b))
-                });
+                let mut order = cat.newest_first();
                 order.truncate(50);
                 let entries: Vec<_> = order
                     .iter()

@@ -22,8 +22,8 @@
 use crate::output::content_hash;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 
 /// Words too common to help; protocol words (`from`, `to` in `MAIL FROM`/`RCPT TO`...) are deliberately kept
 /// where they carry meaning. The JavaScript has the same list.
@@ -120,25 +120,6 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
         rest = &s[end..];
         Some(word)
     })
-}
-
-/// A page to index.
-#[derive(Clone, Debug, Default)]
-pub struct Document<'a> {
-    /// URL relative to the site root.
-    pub url: Cow<'a, str>,
-    /// Title.
-    pub title: Cow<'a, str>,
-    /// Summary (shown when no better snippet is found).
-    pub summary: Cow<'a, str>,
-    /// Codes the page is about (weighted highest).
-    pub codes: Vec<Cow<'a, str>>,
-    /// Tags and other keywords.
-    pub keywords: Vec<Cow<'a, str>>,
-    /// The body as plain text (borrowed from the article, which already holds it).
-    pub text: Cow<'a, str>,
-    /// How much this kind of page counts (articles 1, others less).
-    pub boost: f64,
 }
 
 /// BM25 parameters.
@@ -316,18 +297,9 @@ pub fn build(docs: &[Document<'_>]) -> Index {
 
     // Chunk boundaries first (cheap), then encoding and compression in parallel.
     let all: Vec<(&String, &Vec<(u32, u8)>)> = postings.iter().collect();
-    let mut ranges = Vec::new();
-    let mut start = 0;
-    while start < all.len() {
-        let mut end = start;
-        let mut size = 0;
-        while end < all.len() && (size < CHUNK_BYTES || end == start) {
-            size += all[end].0.len() + all[end].1.len() * 2 + 6;
-            end += 1;
-        }
-        ranges.push(start..end);
-        start = end;
-    }
+    let ranges = split_by_size(all.len(), CHUNK_BYTES, |i| {
+        all[i].0.len() + all[i].1.len() * 2 + 6
+    });
     let encoded: Vec<Vec<u8>> = ranges
         .par_iter()
         .map(|r| gzip(&encode_chunk(all[r.clone()].iter().copied())))
@@ -387,18 +359,7 @@ fn write_buckets(
 ) -> (Vec<Bucket>, Vec<(usize, String)>) {
     use rayon::prelude::*;
     let rows: Vec<String> = docs.par_iter().map(|d| row(d).to_string()).collect();
-    let mut ranges = Vec::new();
-    let mut start = 0;
-    while start < rows.len() {
-        let mut end = start;
-        let mut size = 0;
-        while end < rows.len() && (size < target || end == start) {
-            size += rows[end].len() + 1;
-            end += 1;
-        }
-        ranges.push(start..end);
-        start = end;
-    }
+    let ranges = split_by_size(rows.len(), target, |i| rows[i].len() + 1);
     let encoded: Vec<Vec<u8>> = ranges
         .par_iter()
         .map(|r| gzip(format!("[{}]", rows[r.clone()].join(",")).as_bytes()))
@@ -412,6 +373,24 @@ fn write_buckets(
         files.push((format!("search/{name}"), bytes));
     }
     (sizes, names)
+}
+
+/// Splits items `0..n` into runs in order, each of about `target` bytes: a run ends with the item that makes it
+/// reach the target, and holds one item at least.
+fn split_by_size(n: usize, target: usize, size: impl Fn(usize) -> usize) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    while start < n {
+        let mut end = start;
+        let mut bytes = 0;
+        while end < n && (bytes < target || end == start) {
+            bytes += size(end);
+            end += 1;
+        }
+        ranges.push(start..end);
+        start = end;
+    }
+    ranges
 }
 
 /// Gzip, which browsers undo with `DecompressionStream`. The files are named `.bin` so that no host adds a
@@ -578,6 +557,9 @@ impl Index {
 
 /// How many dictionary terms a prefix may expand to. The JavaScript uses the same number.
 const PREFIX_TERMS: usize = 50;
+
+mod documents;
+pub use documents::{Document, documents};
 
 #[cfg(test)]
 mod tests;

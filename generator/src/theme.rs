@@ -6,10 +6,13 @@
 //! Site overrides mirror the theme's layout at the site root: `templates/article.html`, `css/style.css`,
 //! `js/search.js`. Files under a theme's or the site's `static/` are copied verbatim to the output root.
 //! CSS and JavaScript get content-hashed names (`assets/style.3fa2b1c0.css`), so hosts may cache them forever.
+//!
+//! The load stage reads the layers' files ([`crate::load`]); [`Theme::new`] makes the theme from their text, so a
+//! template error is found before anything renders, by `check` as well as `build`.
 
 use crate::config::Settings;
+use crate::error::ContentError;
 use crate::output::content_hash;
-use anyhow::{Context, Result, anyhow};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -117,7 +120,6 @@ pub struct Asset {
     pub name: String,
     /// Path in the output (`assets/style.3fa2b1c0.css`).
     pub output: String,
-    /// Contents.
     pub bytes: Vec<u8>,
 }
 
@@ -128,11 +130,119 @@ pub struct Theme {
     pub tera: tera::Tera,
     /// Hashed assets.
     pub assets: Vec<Asset>,
-    /// Static files to copy: (output path, file on disk).
-    pub statics: Vec<(String, PathBuf)>,
+    /// Static files to copy as they are: (output path, bytes).
+    pub statics: Vec<(String, Vec<u8>)>,
+}
+
+/// The folders of a theme layer whose files are templates (`templates/`) and assets (`css/`, `js/`).
+pub const SOURCE_DIRS: [&str; 3] = ["templates", "css", "js"];
+
+/// The folder of a theme layer whose files are copied to the output root as they are.
+pub const STATIC_DIR: &str = "static";
+
+/// The folders that may hold theme files, weakest first: the site's theme folder, then the site itself (whose
+/// own files win over the theme's, which win over the built-ins).
+pub fn layers(settings: &Settings) -> Vec<&Path> {
+    settings
+        .theme_dir
+        .iter()
+        .map(PathBuf::as_path)
+        .chain([settings.root.as_path()])
+        .collect()
+}
+
+/// A theme file as read from a layer.
+#[derive(Clone, Debug)]
+pub struct ThemeFile {
+    /// Its path in the theme, with `/` (`templates/article.html`, `css/style.css`).
+    pub name: String,
+    pub text: String,
+    /// Where it came from, for errors (its path on disk).
+    pub origin: String,
 }
 
 impl Theme {
+    /// The theme made of the built-in files and `files`, which are read from the [`layers`] in order, so a later
+    /// file of the same name wins; `statics` are the layers' `static/` files, by output path. A template that
+    /// does not compile is an error naming the file it came from.
+    pub fn new(
+        files: Vec<ThemeFile>,
+        statics: Vec<(String, Vec<u8>)>,
+    ) -> Result<Theme, ContentError> {
+        // path in theme → (text, where it came from)
+        let mut layered: BTreeMap<String, (String, String)> = BUILT_IN
+            .iter()
+            .map(|(p, t)| (p.to_string(), (t.to_string(), format!("(built-in) {p}"))))
+            .collect();
+        for f in files {
+            layered.insert(f.name, (f.text, f.origin));
+        }
+        let statics: BTreeMap<String, Vec<u8>> = statics.into_iter().collect();
+
+        let mut assets = Vec::new();
+        let mut templates = Vec::new();
+        let mut origins = HashMap::new();
+        for (name, (text, origin)) in layered {
+            if let Some(template) = name.strip_prefix("templates/") {
+                origins.insert(template.to_string(), origin);
+                templates.push((template.to_string(), text));
+            } else {
+                let file = Path::new(&name);
+                let stem = file
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let ext = file
+                    .extension()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let output = format!("assets/{stem}.{}.{ext}", content_hash(text.as_bytes()));
+                assets.push(Asset {
+                    name,
+                    output,
+                    bytes: text.into_bytes(),
+                });
+            }
+        }
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.add_raw_templates(templates).map_err(|e| {
+            // Tera names the template; say which file it came from.
+            let chain = error_chain(&e);
+            let file = origins
+                .iter()
+                .find(|(name, _)| chain.contains(&format!("'{name}'")))
+                .map(|(_, origin)| origin.as_str())
+                .unwrap_or("a template");
+            ContentError::file(file, chain)
+        })?;
+        let map: Arc<HashMap<String, String>> = Arc::new(
+            assets
+                .iter()
+                .map(|a| (a.name.clone(), a.output.clone()))
+                .collect(),
+        );
+        tera.register_function(
+            "asset",
+            move |args: &HashMap<String, tera::Value>| -> tera::Result<tera::Value> {
+                let path = args
+                    .get("path")
+                    .and_then(|v| v.as_str())
+                    .ok_or_else(|| tera::Error::msg("asset() needs path=\"css/style.css\""))?;
+                map.get(path)
+                    .map(|p| tera::Value::String(p.clone()))
+                    .ok_or_else(|| {
+                        tera::Error::msg(format!("asset() found no theme file `{path}`"))
+                    })
+            },
+        );
+        Ok(Theme {
+            tera,
+            assets,
+            statics: statics.into_iter().collect(),
+        })
+    }
+
     /// The published path of an asset (`css/style.css` → `assets/style.3fa2b1c0.css`).
     pub fn asset(&self, name: &str) -> Option<&str> {
         self.assets
@@ -140,112 +250,6 @@ impl Theme {
             .find(|a| a.name == name)
             .map(|a| a.output.as_str())
     }
-}
-
-/// Files of a folder, recursively: (path relative to it with `/`, file).
-fn files_under(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
-    if !dir.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("failed to list {}", dir.display()))?;
-        let name = entry.file_name().to_string_lossy();
-        if !entry.file_type().is_file() || name.starts_with('.') || name.ends_with('~') {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        out.push((rel.to_string_lossy().replace('\\', "/"), entry.into_path()));
-    }
-    Ok(out)
-}
-
-/// Loads the theme for a site: built-ins, then the theme folder, then the site's own files.
-pub fn load(settings: &Settings) -> Result<Theme> {
-    // path in theme → (text, where it came from)
-    let mut files: BTreeMap<String, (String, String)> = BUILT_IN
-        .iter()
-        .map(|(p, t)| (p.to_string(), (t.to_string(), format!("(built-in) {p}"))))
-        .collect();
-    let mut statics: BTreeMap<String, PathBuf> = BTreeMap::new();
-    let mut layers: Vec<PathBuf> = Vec::new();
-    if let Some(dir) = &settings.theme_dir {
-        layers.push(dir.clone());
-    }
-    layers.push(settings.root.clone());
-    for layer in &layers {
-        for sub in ["templates", "css", "js"] {
-            for (rel, path) in files_under(&layer.join(sub))? {
-                let text = std::fs::read_to_string(&path)
-                    .with_context(|| format!("failed to read {}", path.display()))?;
-                files.insert(format!("{sub}/{rel}"), (text, path.display().to_string()));
-            }
-        }
-        for (rel, path) in files_under(&layer.join("static"))? {
-            statics.insert(rel, path);
-        }
-    }
-
-    let mut assets = Vec::new();
-    let mut templates = Vec::new();
-    let mut origins = HashMap::new();
-    for (name, (text, origin)) in files {
-        if let Some(template) = name.strip_prefix("templates/") {
-            origins.insert(template.to_string(), origin);
-            templates.push((template.to_string(), text));
-        } else {
-            let file = Path::new(&name);
-            let stem = file
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let ext = file
-                .extension()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let output = format!("assets/{stem}.{}.{ext}", content_hash(text.as_bytes()));
-            assets.push(Asset {
-                name,
-                output,
-                bytes: text.into_bytes(),
-            });
-        }
-    }
-    let mut tera = tera::Tera::default();
-    tera.autoescape_on(vec![".html", ".xml"]);
-    tera.add_raw_templates(templates).map_err(|e| {
-        // Tera names the template; say which file it came from.
-        let chain = error_chain(&e);
-        let file = origins
-            .iter()
-            .find(|(name, _)| chain.contains(&format!("'{name}'")))
-            .map(|(_, origin)| origin.as_str())
-            .unwrap_or("a template");
-        anyhow!("{file}: {chain}")
-    })?;
-    let map: Arc<HashMap<String, String>> = Arc::new(
-        assets
-            .iter()
-            .map(|a| (a.name.clone(), a.output.clone()))
-            .collect(),
-    );
-    tera.register_function(
-        "asset",
-        move |args: &HashMap<String, tera::Value>| -> tera::Result<tera::Value> {
-            let path = args
-                .get("path")
-                .and_then(|v| v.as_str())
-                .ok_or_else(|| tera::Error::msg("asset() needs path=\"css/style.css\""))?;
-            map.get(path)
-                .map(|p| tera::Value::String(p.clone()))
-                .ok_or_else(|| tera::Error::msg(format!("asset() found no theme file `{path}`")))
-        },
-    );
-    Ok(Theme {
-        tera,
-        assets,
-        statics: statics.into_iter().collect(),
-    })
 }
 
 /// A Tera error and its causes on one line (Tera puts the useful part, such as the line, in the causes).
@@ -270,10 +274,11 @@ mod tests {
         let on_disk: Vec<String> = ["templates", "css", "js"]
             .iter()
             .flat_map(|sub| {
-                files_under(&dir.join(sub))
+                let folder = dir.join(sub);
+                crate::load::files_below(&folder, None)
                     .unwrap_or_default()
                     .into_iter()
-                    .map(move |(rel, _)| format!("{sub}/{rel}"))
+                    .map(move |path| format!("{sub}/{}", crate::load::relative(&folder, &path)))
             })
             .collect();
         let built_in: Vec<&str> = BUILT_IN.iter().map(|(p, _)| *p).collect();
@@ -284,5 +289,44 @@ mod tests {
             );
         }
         assert_eq!(on_disk.len(), built_in.len());
+    }
+
+    fn file(name: &str, text: &str, origin: &str) -> ThemeFile {
+        ThemeFile {
+            name: name.into(),
+            text: text.into(),
+            origin: origin.into(),
+        }
+    }
+
+    #[test]
+    fn a_later_file_wins_and_a_broken_template_names_its_file() {
+        let theme = Theme::new(
+            vec![
+                file("css/style.css", "a{}", "themes/x/css/style.css"),
+                file("css/style.css", "b{}", "css/style.css"),
+            ],
+            vec![("CNAME".into(), b"kb.example.org\n".to_vec())],
+        )
+        .expect("a theme");
+        let css = theme.asset("css/style.css").expect("hashed css");
+        let bytes = theme
+            .assets
+            .iter()
+            .find(|a| a.output == css)
+            .map(|a| &a.bytes);
+        assert_eq!(bytes.map(Vec::as_slice), Some(&b"b{}"[..]));
+        assert_eq!(
+            theme.statics,
+            [("CNAME".to_string(), b"kb.example.org\n".to_vec())]
+        );
+        assert!(theme.tera.get_template_names().any(|t| t == "article.html"));
+
+        let e = Theme::new(
+            vec![file("templates/tag.html", "{% if %}", "templates/tag.html")],
+            Vec::new(),
+        )
+        .expect_err("a template that does not compile");
+        assert_eq!(e.path, "templates/tag.html");
     }
 }

@@ -2,9 +2,12 @@
 //! clean, its articles cover every reason and the common codes, every bounce of the labelled corpus leads to an
 //! article that explains it, and every code an article quotes is one it claims (so its code pages list it).
 
-use generator::check::{Coverage, check};
+use generator::cmd::check::check;
 use generator::config::Overrides;
-use generator::library::{Library, article_slug, load_site};
+use generator::content::content_ref::ContentRef;
+use generator::content::coverage::Coverage;
+use generator::content::library::Library;
+use generator::load::load_site;
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use std::path::{Path, PathBuf};
 
@@ -71,7 +74,7 @@ fn corpus_dir() -> PathBuf {
 }
 
 /// Does `article` explain a bounce with this reason and these codes: it claims the reason, or one of the codes?
-fn explains(article: &generator::article::Article, reason: &str, codes: &[&str]) -> bool {
+fn explains(article: &generator::content::article::Article, reason: &str, codes: &[&str]) -> bool {
     article.reasons.iter().any(|r| r.to_string() == reason)
         || codes
             .iter()
@@ -255,9 +258,13 @@ fn quoted_codes(body: &str, first_line: usize) -> Vec<(String, usize, Option<Str
         match event {
             Event::Start(Tag::Link { dest_url, .. }) => {
                 let dest = dest_url.split('#').next().unwrap_or("");
-                link = article_slug(dest)
-                    .or_else(|| dest.strip_suffix(".md").filter(|d| !d.contains(':')))
-                    .map(str::to_string);
+                link = match ContentRef::parse(dest) {
+                    Some(ContentRef::Article(slug)) => Some(slug),
+                    _ => dest
+                        .strip_suffix(".md")
+                        .filter(|d| !d.contains(':'))
+                        .map(str::to_string),
+                };
             }
             Event::End(TagEnd::Link) => link = None,
             Event::Start(Tag::CodeBlock(kind)) => {

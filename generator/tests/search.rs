@@ -5,7 +5,7 @@
 mod support;
 
 use generator::config::Overrides;
-use generator::library::load_site;
+use generator::load::load_site;
 use generator::pages::Catalog;
 use generator::search::{self, Index};
 use std::path::Path;
@@ -34,7 +34,7 @@ fn index_of(root: &Path) -> (Index, Vec<String>) {
         .expect("read")
         .expect("config");
     let catalog = Catalog::new(&site.library);
-    let docs = generator::site::search_documents(&site.library, &catalog);
+    let docs = search::documents(&site.library, &catalog);
     let urls = docs.iter().map(|d| d.url.to_string()).collect();
     (search::build(&docs), urls)
 }

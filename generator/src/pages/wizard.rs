@@ -4,8 +4,8 @@
 //! own page.
 
 use super::{Card, outcome_article};
-use crate::library::Library;
-use crate::tree::{DecisionTree, StepKind};
+use crate::content::library::Library;
+use crate::content::tree::{DecisionTree, StepKind};
 use serde::Serialize;
 
 /// An option of a wizard step: its label and the id of the step it leads to.
@@ -56,11 +56,11 @@ fn steps(tree: &DecisionTree, article: impl Fn(&str) -> Option<Card>) -> Vec<Wiz
     let root = tree.step_root(tree.start);
     tree.steps
         .iter()
-        .enumerate()
-        .map(|(i, step)| {
-            let html = tree
-                .step_markdown_at(i, root)
-                .map(|r| r.html)
+        .map(|step| {
+            let html = step
+                .markdown
+                .as_ref()
+                .map(|m| m.html.at(root))
                 .unwrap_or_default();
             match &step.kind {
                 StepKind::Question { text, choices, .. } => WizardStep {

@@ -70,8 +70,8 @@ fn a_good_tree_parses() {
     assert_eq!(tree.depths(), [0, 1, 1, 2]);
     assert_eq!(tree.parents()[2], [0, 1]);
     assert_eq!(tree.topological_order(), [0, 1, 3, 2]);
-    let help = tree.step_markdown(0).expect("help");
-    assert!(help.html.contains("href=\"../../articles/codes/\""));
+    let help = tree.step_html(0).expect("help");
+    assert!(help.contains("href=\"../../articles/codes/\""));
 }
 
 #[test]

@@ -1,18 +1,20 @@
 //! Markdown to HTML: CommonMark with GitHub's tables, footnotes, strikethrough, task lists and callouts
 //! (`> [!NOTE]`), heading anchors and a table of contents, SMTP transcripts (```` ```smtp ````), and internal
 //! links by source path (`@/articles/relay-denied.md#fix`), which are rewritten here and checked later, once
-//! every page is known (see `library.rs`).
+//! every page is known (see `links.rs`).
 //!
 //! [`render`] is pure: text in, [`Rendered`] out, with problems as byte offsets into the text, so articles and
-//! tree fields can report them at their own file positions.
+//! tree fields can report them at their own file positions. Links to other pages are relative (the site works
+//! at any address), so they depend on where the page is: [`render`] writes them for one page, an article's;
+//! [`render_fragment`] renders a tree step's text once as [`Html`] that can be placed on any page.
 
-use crate::{slug, transcript};
+use super::content_ref::ContentRef;
+use super::slug;
 use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag,
     TagEnd,
 };
 use std::collections::HashSet;
-use std::fmt::Write as _;
 
 /// Where the markdown is shown, for resolving links.
 #[derive(Clone, Copy, Debug)]
@@ -76,6 +78,33 @@ pub struct Rendered {
     pub problems: Vec<(usize, String)>,
 }
 
+/// Stands in rendered HTML where the page's relative path to the site root goes. CommonMark replaces U+0000 in
+/// the input (spec §2.3), so the text itself can never put one there.
+const ROOT: char = '\0';
+
+/// HTML whose links to other pages are relative to the site root, for pages at any depth: a tree step's text
+/// shows on the step's own page (`trees/t/step/`) and in the wizard on the tree's page (`trees/t/`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Html(String);
+
+impl Html {
+    /// The HTML for a page whose relative path to the site root is `root` (`../../`).
+    pub fn at(&self, root: &str) -> String {
+        self.0.replace(ROOT, root)
+    }
+}
+
+/// A short field (a tree step's `help` or `fix`), rendered once for every page it appears on.
+#[derive(Clone, Debug, Default)]
+pub struct Fragment {
+    /// The HTML, for any page.
+    pub html: Html,
+    /// Internal links to check.
+    pub links: Vec<Link>,
+    /// Problems found while rendering: byte offset in the markdown and message.
+    pub problems: Vec<(usize, String)>,
+}
+
 fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -87,31 +116,29 @@ fn options() -> Options {
 
 /// Renders `markdown` for a page at `cx`.
 pub fn render(markdown: &str, cx: Context<'_>) -> Rendered {
-    let mut r = Renderer {
-        cx,
-        out: Rendered::default(),
-        events: Vec::new(),
-        footnotes: Vec::new(),
-        footnote_numbers: Vec::new(),
-        last_level: 1,
-    };
-    r.run(markdown);
-    r.out
+    let mut out = Renderer::run(markdown, cx.article_dir);
+    if out.html.contains(ROOT) {
+        out.html = out.html.replace(ROOT, cx.root);
+    }
+    out
 }
 
-/// Renders a short field (a tree's `help` or `fix`): the same markdown, its links resolved for `root`.
-pub fn render_fragment(markdown: &str, root: &str) -> Rendered {
-    render(
-        markdown,
-        Context {
-            root,
-            article_dir: None,
-        },
-    )
+/// Renders a short field (a tree's `help` or `fix`): the same markdown, as [`Html`] for any page. Relative
+/// `.md` links mean nothing there; `@/` links do.
+pub fn render_fragment(markdown: &str) -> Fragment {
+    let out = Renderer::run(markdown, None);
+    Fragment {
+        html: Html(out.html),
+        links: out.links,
+        problems: out.problems,
+    }
 }
 
 struct Renderer<'a> {
-    cx: Context<'a>,
+    /// For articles, the slug's folder, which relative `.md` links start from.
+    article_dir: Option<&'a str>,
+    /// Inside how many images: a link there is part of the image's description, not a link.
+    in_image: usize,
     out: Rendered,
     /// Events for the body, with custom markup as `Event::Html`.
     events: Vec<Event<'a>>,
@@ -123,7 +150,22 @@ struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    fn run(&mut self, markdown: &'a str) {
+    /// The markdown as HTML with [`ROOT`] where links to other pages need the page's root.
+    fn run(markdown: &'a str, article_dir: Option<&'a str>) -> Rendered {
+        let mut r = Renderer {
+            article_dir,
+            in_image: 0,
+            out: Rendered::default(),
+            events: Vec::new(),
+            footnotes: Vec::new(),
+            footnote_numbers: Vec::new(),
+            last_level: 1,
+        };
+        r.render(markdown);
+        r.out
+    }
+
+    fn render(&mut self, markdown: &'a str) {
         let mut parser = Parser::new_ext(markdown, options()).into_offset_iter();
         let mut used_ids: HashSet<String> = HashSet::new();
         // Where events go: the body, or the footnote being defined.
@@ -179,15 +221,7 @@ impl<'a> Renderer<'a> {
                     dest_url,
                     title,
                     id,
-                }) => {
-                    let dest_url = self.link(link_type, dest_url, range.start);
-                    vec![Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    })]
-                }
+                }) => vec![self.link_start(link_type, dest_url, title, id, range.start)],
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -201,12 +235,17 @@ impl<'a> Renderer<'a> {
                              `![what it shows](...)`, for readers who can't see it",
                         );
                     }
+                    self.in_image += 1;
                     vec![Event::Start(Tag::Image {
                         link_type,
                         dest_url,
                         title,
                         id,
                     })]
+                }
+                Event::End(TagEnd::Image) => {
+                    self.in_image = self.in_image.saturating_sub(1);
+                    vec![event]
                 }
                 Event::FootnoteReference(name) => {
                     let n = self.footnote_number(&name);
@@ -337,12 +376,15 @@ impl<'a> Renderer<'a> {
                     dest_url,
                     title,
                     id,
-                }) => Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: self.link(link_type, dest_url, offset),
-                    title,
-                    id,
-                }),
+                }) => self.link_start(link_type, dest_url, title, id, offset),
+                Event::Start(Tag::Image { .. }) => {
+                    self.in_image += 1;
+                    e
+                }
+                Event::End(TagEnd::Image) => {
+                    self.in_image = self.in_image.saturating_sub(1);
+                    e
+                }
                 other => other,
             };
             events.push(e);
@@ -357,7 +399,41 @@ impl<'a> Renderer<'a> {
         events
     }
 
-    /// Rewrites an internal link and records it for checking; other links pass through.
+    /// The opening of a link: an internal link is rewritten ([`Renderer::link`]) and, since pulldown-cmark would
+    /// escape the [`ROOT`] it starts with, written as HTML here, exactly as pulldown-cmark writes a link.
+    fn link_start(
+        &mut self,
+        link_type: LinkType,
+        dest: CowStr<'a>,
+        title: CowStr<'a>,
+        id: CowStr<'a>,
+        offset: usize,
+    ) -> Event<'a> {
+        let dest_url = self.link(link_type, dest, offset);
+        match dest_url.strip_prefix(ROOT) {
+            // In an image's description a link is text: pulldown-cmark writes no tag for it.
+            Some(rest) if self.in_image == 0 => {
+                // Writing to a String cannot fail.
+                let mut html = format!("<a href=\"{ROOT}");
+                let _ = pulldown_cmark_escape::escape_href(&mut html, rest);
+                if !title.is_empty() {
+                    html.push_str("\" title=\"");
+                    let _ = pulldown_cmark_escape::escape_html(&mut html, &title);
+                }
+                html.push_str("\">");
+                Event::Html(html.into())
+            }
+            _ => Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }),
+        }
+    }
+
+    /// Rewrites an internal link, relative to the page's root ([`ROOT`]), and records it for checking; other
+    /// links pass through.
     fn link(&mut self, link_type: LinkType, dest: CowStr<'a>, offset: usize) -> CowStr<'a> {
         if matches!(link_type, LinkType::Email) {
             return dest;
@@ -368,55 +444,54 @@ impl<'a> Renderer<'a> {
             None => (written.as_str(), None),
         };
         let fragment = anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default();
-        let root = self.cx.root;
+        let root = ROOT;
         let record = |target: Target| Link {
             offset,
             target,
             anchor: anchor.clone(),
             written: written.clone(),
         };
-        if let Some(rest) = path.strip_prefix("@/") {
-            if let Some(article) = rest
-                .strip_prefix("articles/")
-                .and_then(|s| s.strip_suffix(".md"))
-            {
-                self.out
-                    .links
-                    .push(record(Target::Article(article.to_string())));
-                return format!("{root}articles/{article}/{fragment}").into();
-            }
-            if let Some(tree) = rest
-                .strip_prefix("trees/")
-                .and_then(|s| s.strip_suffix(".toml"))
-            {
-                self.out.links.push(record(Target::Tree(tree.to_string())));
-                // A tree link with a node id goes to that step.
-                let step = anchor.as_ref().map(|a| format!("{a}/")).unwrap_or_default();
-                return format!("{root}trees/{tree}/{step}").into();
-            }
-            self.problem(
-                offset,
-                format!(
-                    "unknown internal link `{written}`: internal links name a source file, \
-                     `@/articles/<slug>.md` or `@/trees/<slug>.toml`"
-                ),
-            );
-            return dest;
+        if path.starts_with("@/") {
+            let page = ContentRef::parse(path);
+            let Some(page) = page else {
+                self.problem(
+                    offset,
+                    format!(
+                        "unknown internal link `{written}`: internal links name a source file, \
+                         `@/articles/<slug>.md` or `@/trees/<slug>.toml`"
+                    ),
+                );
+                return dest;
+            };
+            let url = page.url();
+            return match page {
+                ContentRef::Article(slug) => {
+                    self.out.links.push(record(Target::Article(slug)));
+                    format!("{root}{url}{fragment}").into()
+                }
+                ContentRef::Tree(slug) => {
+                    self.out.links.push(record(Target::Tree(slug)));
+                    // A tree link with a node id goes to that step.
+                    let step = anchor.as_ref().map(|a| format!("{a}/")).unwrap_or_default();
+                    format!("{root}{url}{step}").into()
+                }
+            };
         }
         if path.is_empty() && anchor.is_some() {
             self.out.links.push(record(Target::SamePage));
             return dest;
         }
         // mdBook-style relative links to other articles (`other.md`, `../mail/x.md#fix`).
-        if let Some(dir) = self.cx.article_dir
+        if let Some(dir) = self.article_dir
             && path.ends_with(".md")
             && !path.contains("://")
             && !path.starts_with('/')
         {
             match resolve_relative(dir, &path[..path.len() - 3]) {
                 Some(slug) => {
-                    self.out.links.push(record(Target::Article(slug.clone())));
-                    return format!("{root}articles/{slug}/{fragment}").into();
+                    let url = ContentRef::Article(slug.clone()).url();
+                    self.out.links.push(record(Target::Article(slug)));
+                    return format!("{root}{url}{fragment}").into();
                 }
                 None => self.problem(
                     offset,
@@ -499,32 +574,29 @@ fn code_block(lang: &str, code: &str) -> String {
     if lang.eq_ignore_ascii_case("smtp") {
         return transcript::render(code);
     }
+    // Writing to a String cannot fail.
     let mut out = String::with_capacity(code.len() + 40);
     out.push_str("<pre><code");
     if !lang.is_empty() {
-        let _ = write!(out, " class=\"language-{}\"", escape_html(lang));
+        out.push_str(" class=\"language-");
+        let _ = pulldown_cmark_escape::escape_html(&mut out, lang);
+        out.push('"');
     }
     out.push('>');
-    out.push_str(&escape_html(code));
+    let _ = pulldown_cmark_escape::escape_html(&mut out, code);
     out.push_str("</code></pre>\n");
     out
 }
 
-/// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and attribute values.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+/// `text` escaped for HTML text and attribute values (`&`, `<`, `>`, `"`, `'`), as pulldown-cmark escapes it.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    // Writing to a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
     out
 }
+
+mod transcript;
 
 #[cfg(test)]
 mod tests;

@@ -2,8 +2,7 @@
 //! server (RFC 5321 appendix D writes sessions this way). They are rendered with the two sides told apart by
 //! more than colour: each line keeps its `C:`/`S:` label, and failing server replies (4xx and 5xx) are marked.
 
-use crate::markdown::escape_html;
-use std::fmt::Write as _;
+use pulldown_cmark_escape::escape_html;
 
 /// Who wrote a line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,30 +42,17 @@ pub fn render(code: &str) -> String {
     );
     for line in code.lines() {
         let (who, text) = side(line);
-        match who {
-            Side::Client => {
-                let _ = writeln!(
-                    out,
-                    "<span class=\"t-client\"><b class=\"t-who\">C:</b> {}</span>",
-                    escape_html(text)
-                );
+        out.push_str(match who {
+            Side::Client => "<span class=\"t-client\"><b class=\"t-who\">C:</b> ",
+            Side::Server if is_failure(text) => {
+                "<span class=\"t-server t-fail\"><b class=\"t-who\">S:</b> "
             }
-            Side::Server => {
-                let class = if is_failure(text) {
-                    "t-server t-fail"
-                } else {
-                    "t-server"
-                };
-                let _ = writeln!(
-                    out,
-                    "<span class=\"{class}\"><b class=\"t-who\">S:</b> {}</span>",
-                    escape_html(text)
-                );
-            }
-            Side::Comment => {
-                let _ = writeln!(out, "<span class=\"t-note\">{}</span>", escape_html(text));
-            }
-        }
+            Side::Server => "<span class=\"t-server\"><b class=\"t-who\">S:</b> ",
+            Side::Comment => "<span class=\"t-note\">",
+        });
+        // Writing to a String cannot fail.
+        let _ = escape_html(&mut out, text);
+        out.push_str("</span>\n");
     }
     out.push_str("</code></pre></figure>\n");
     out

@@ -1,22 +1,6 @@
-//! `bouncebook check`: every problem in the site at once — config, front matter, markdown, links and anchors,
-//! trees, rules and the references between them, and the theme's templates — as `file:line:col: message`.
+//! Coverage: which reasons and codes the articles explain, as `bouncebook check` reports it.
 
-use crate::config::Overrides;
-use crate::error::ContentError;
-use crate::library::load_site;
-use anyhow::Result;
-use std::path::Path;
-
-/// What `check` found.
-#[derive(Debug, Default)]
-pub struct CheckReport {
-    /// Every problem, sorted by file and position.
-    pub errors: Vec<ContentError>,
-    /// Articles, trees and rules read (when the config was valid).
-    pub counts: Option<(usize, usize, usize)>,
-    /// What the articles cover (when the config was valid).
-    pub coverage: Option<Coverage>,
-}
+use super::library::Library;
 
 /// Which reasons and codes have an article that claims them in its front matter (`reasons`, `codes`): the
 /// reader who pastes one of them gets a page that explains it.
@@ -33,7 +17,7 @@ pub struct Coverage {
 
 impl Coverage {
     /// Computes coverage of `lib`'s reasons and code table by its articles.
-    pub fn of(lib: &crate::library::Library) -> Coverage {
+    pub fn of(lib: &Library) -> Coverage {
         use std::collections::HashSet;
         let claimed_reasons: HashSet<diagnosis::Reason> = lib
             .articles
@@ -98,30 +82,4 @@ impl std::fmt::Display for Coverage {
             &self.status_codes.1,
         )
     }
-}
-
-/// Checks the site at `root`. The error is I/O only.
-pub fn check(root: &Path) -> Result<CheckReport> {
-    let site = match load_site(root, Overrides::default())? {
-        Ok(site) => site,
-        Err(errors) => {
-            return Ok(CheckReport {
-                errors,
-                counts: None,
-                coverage: None,
-            });
-        }
-    };
-    let mut errors = site.errors;
-    if let Err(e) = crate::theme::load(&site.settings) {
-        let message = format!("{e:#}");
-        let (path, rest) = message.split_once(": ").unwrap_or(("theme", &message));
-        errors.push(ContentError::file(path, rest));
-    }
-    let lib = &site.library;
-    Ok(CheckReport {
-        errors,
-        counts: Some((lib.articles.len(), lib.trees.len(), lib.rules.rules.len())),
-        coverage: Some(Coverage::of(lib)),
-    })
 }

@@ -7,8 +7,8 @@
 //! wide whatever the tree, so it reads on a phone by scrolling down, and it follows the reader's light or dark
 //! scheme.
 
-use crate::markdown::escape_html;
-use crate::tree::{DecisionTree, StepKind};
+use crate::content::markdown::escape_html;
+use crate::content::tree::{DecisionTree, StepKind};
 use std::fmt::Write as _;
 
 const MARGIN: f64 = 8.0;

@@ -1,12 +1,12 @@
 //! Articles: `content/articles/**/*.md`, TOML front matter between `+++` lines, then markdown.
 //!
 //! [`Article::parse`] takes the text and returns the article with every problem found in it; links to other
-//! pages are checked later by the library, which knows them all.
+//! pages are checked later, by the link checker (`content::links`), once every page is loaded.
 
+use super::markdown::{self, Heading, Link};
+use super::slug;
 use crate::config::toml_error;
 use crate::error::{ContentError, suggestion};
-use crate::markdown::{self, Heading, Link};
-use crate::slug;
 use diagnosis::{Reason, ReplyCode, StatusCode};
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -36,7 +36,7 @@ struct FrontMatter {
 }
 
 /// Who an article is written for.
-pub const AUDIENCES: [&str; 3] = ["sender", "admin", "recipient"];
+pub(crate) const AUDIENCES: [&str; 3] = ["sender", "admin", "recipient"];
 
 /// An old URL that redirects to an article.
 #[derive(Clone, Debug)]
@@ -324,7 +324,7 @@ impl Article {
 }
 
 /// `; did you mean ...?` for a misspelt reason.
-pub fn suggest_reason(wanted: &str) -> String {
+pub(crate) fn suggest_reason(wanted: &str) -> String {
     let s = suggestion(wanted, Reason::ALL.iter().map(|r| r.as_str()));
     if s.is_empty() {
         "; the reasons are listed in docs/content-format.md".to_string()
@@ -335,7 +335,7 @@ pub fn suggest_reason(wanted: &str) -> String {
 
 /// Where an alias is written in the output, or why it can't be. `/kb/a.html` → `kb/a.html`;
 /// `/old/page/` and `/old/page` → `old/page/index.html`.
-pub fn alias_path(alias: &str) -> Result<String, String> {
+pub(crate) fn alias_path(alias: &str) -> Result<String, String> {
     let trimmed = alias.trim();
     if trimmed.contains("://") || trimmed.starts_with("//") {
         return Err(format!(

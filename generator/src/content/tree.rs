@@ -3,12 +3,14 @@
 //!
 //! [`DecisionTree::parse`] reads and validates one file: unknown targets, an option with both or neither of
 //! `goto`/`outcome`, duplicate ids, steps nothing reaches and cycles are all reported with `file:line:col`.
-//! Whether the outcomes' articles exist is checked by the library, which knows every article.
+//! Each step's markdown (`help`, `fix`) is rendered here, once. The outcomes' articles and the links in that
+//! markdown are checked later, by the link checker (`content::links`), which knows every page.
 
+use super::content_ref::ContentRef;
+use super::markdown::{self, Fragment};
+use super::slug;
 use crate::config::toml_error;
 use crate::error::{ContentError, suggestion};
-use crate::markdown;
-use crate::slug;
 use serde::Deserialize;
 use std::collections::HashMap;
 use toml::Spanned;
@@ -87,7 +89,6 @@ pub enum StepKind {
     },
     /// An outcome: the fix and its article.
     Outcome {
-        /// Title.
         title: String,
         /// Markdown source of the fix.
         fix: String,
@@ -103,12 +104,13 @@ pub enum StepKind {
 pub struct Step {
     /// Its id, unique in the tree.
     pub id: String,
-    /// Question or outcome.
     pub kind: StepKind,
     /// Where its id is.
     pub pos: Pos,
     /// Where its markdown field (`help` or `fix`) starts, for link errors.
     pub text_pos: Pos,
+    /// The markdown field, rendered once, for its page and the wizard alike.
+    pub markdown: Option<Fragment>,
 }
 
 /// A parsed, valid decision tree.
@@ -122,14 +124,14 @@ pub struct DecisionTree {
     pub slug: String,
     /// `trees/cant-send/`.
     pub url: String,
-    /// Title.
     pub title: String,
-    /// Summary.
     pub summary: String,
     /// Index of the first step.
     pub start: usize,
     /// Nodes, then outcomes, in file order.
     pub steps: Vec<Step>,
+    /// The words of every step, for search: questions and their options, outcomes' titles and fixes as written.
+    pub text: String,
 }
 
 impl DecisionTree {
@@ -313,16 +315,17 @@ impl DecisionTree {
                     .help
                     .as_ref()
                     .map_or_else(|| pos(node.id.span()), |h| pos(h.span())),
+                markdown: node
+                    .help
+                    .as_ref()
+                    .map(|h| markdown::render_fragment(h.get_ref())),
             });
         }
         for out in &file.outcome {
             let written = out.article.get_ref();
-            let article = match written
-                .strip_prefix("@/articles/")
-                .and_then(|s| s.strip_suffix(".md"))
-            {
-                Some(a) => a.to_string(),
-                None => {
+            let article = match ContentRef::parse(written) {
+                Some(ContentRef::Article(slug)) => slug,
+                _ => {
                     errors.push(err(
                         pos(out.article.span()),
                         format!(
@@ -343,6 +346,7 @@ impl DecisionTree {
                 },
                 pos: pos(out.id.span()),
                 text_pos: pos(out.fix.span()),
+                markdown: Some(markdown::render_fragment(out.fix.get_ref())),
             });
         }
 
@@ -383,6 +387,7 @@ impl DecisionTree {
                 title: file.title.get_ref().trim().to_string(),
                 summary: file.summary.get_ref().trim().to_string(),
                 start,
+                text: search_text(&steps),
                 steps,
             };
             errors.extend(tree.cycles(&file, text));
@@ -400,156 +405,21 @@ impl DecisionTree {
                 }
             }
             if errors.is_empty() {
+                // Problems in the steps' markdown are the writer's to fix, but the tree works.
+                for step in &tree.steps {
+                    for (_, message) in step.markdown.iter().flat_map(|m| &m.problems) {
+                        errors.push(err(step.text_pos, message.clone()));
+                    }
+                }
                 return (Some(tree), errors);
             }
         }
         (None, errors)
     }
 
-    /// Which steps can be reached from the start.
-    fn reachable(&self) -> Vec<bool> {
-        let mut seen = vec![false; self.steps.len()];
-        let mut stack = vec![self.start];
-        while let Some(i) = stack.pop() {
-            if std::mem::replace(&mut seen[i], true) {
-                continue;
-            }
-            stack.extend(self.next_steps(i));
-        }
-        seen
-    }
-
-    /// The steps a step's options lead to.
-    pub fn next_steps(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
-        let choices: &[Choice] = match &self.steps[i].kind {
-            StepKind::Question { choices, .. } => choices,
-            StepKind::Outcome { .. } => &[],
-        };
-        choices.iter().map(|c| c.next)
-    }
-
-    /// One error per option that closes a loop, at that option's target.
-    fn cycles(&self, file: &TreeFile, text: &str) -> Vec<ContentError> {
-        // Iterative depth-first search with colours; an edge to a node still on the stack closes a cycle.
-        #[derive(Clone, Copy, PartialEq)]
-        enum Colour {
-            White,
-            Grey,
-            Black,
-        }
-        let mut colour = vec![Colour::White; self.steps.len()];
-        let mut errors = Vec::new();
-        let mut path: Vec<usize> = Vec::new();
-        let mut stack: Vec<(usize, usize)> = vec![(self.start, 0)];
-        colour[self.start] = Colour::Grey;
-        path.push(self.start);
-        while let Some(top) = stack.last_mut() {
-            let (node, choice_index) = *top;
-            let choices: &[Choice] = match &self.steps[node].kind {
-                StepKind::Question { choices, .. } => choices,
-                StepKind::Outcome { .. } => &[],
-            };
-            if choice_index < choices.len() {
-                top.1 += 1;
-                let next = choices[choice_index].next;
-                match colour[next] {
-                    Colour::White => {
-                        colour[next] = Colour::Grey;
-                        path.push(next);
-                        stack.push((next, 0));
-                    }
-                    Colour::Grey => {
-                        let from = path.iter().position(|&p| p == next).unwrap_or(0);
-                        let mut names: Vec<&str> = path[from..]
-                            .iter()
-                            .map(|&p| self.steps[p].id.as_str())
-                            .collect();
-                        names.push(&self.steps[next].id);
-                        // The option's `goto` in the file (nodes are in file order, and so are options,
-                        // but choices skip broken options; there are none when this runs).
-                        let span = file.node[node]
-                            .option
-                            .get(choice_index)
-                            .and_then(|o| o.goto.as_ref())
-                            .map_or(0, |g| g.span().start);
-                        errors.push(ContentError::at(
-                            &self.display,
-                            text,
-                            span,
-                            format!(
-                                "this option leads back to `{}`, making a loop ({}): a tree must always move on \
-                                 toward an outcome",
-                                self.steps[next].id,
-                                names.join(" → ")
-                            ),
-                        ));
-                    }
-                    Colour::Black => {}
-                }
-            } else {
-                colour[node] = Colour::Black;
-                path.pop();
-                stack.pop();
-            }
-        }
-        errors
-    }
-
-    /// For each step, the steps whose options lead to it.
-    pub fn parents(&self) -> Vec<Vec<usize>> {
-        let mut parents = vec![Vec::new(); self.steps.len()];
-        for i in 0..self.steps.len() {
-            for next in self.next_steps(i) {
-                if !parents[next].contains(&i) {
-                    parents[next].push(i);
-                }
-            }
-        }
-        parents
-    }
-
-    /// For each step, how many steps it takes from the start along the shortest way (the start is 0).
-    pub fn depths(&self) -> Vec<usize> {
-        let mut depth = vec![usize::MAX; self.steps.len()];
-        let mut queue = std::collections::VecDeque::from([self.start]);
-        depth[self.start] = 0;
-        while let Some(i) = queue.pop_front() {
-            for next in self.next_steps(i) {
-                if depth[next] == usize::MAX {
-                    depth[next] = depth[i] + 1;
-                    queue.push_back(next);
-                }
-            }
-        }
-        depth
-    }
-
-    /// The steps in an order where every option leads further down (reverse post-order of a depth-first walk
-    /// from the start), so a flowchart drawn in this order has every arrow pointing down.
-    pub fn topological_order(&self) -> Vec<usize> {
-        let mut seen = vec![false; self.steps.len()];
-        let mut post = Vec::with_capacity(self.steps.len());
-        let mut stack: Vec<(usize, Vec<usize>)> = Vec::new();
-        seen[self.start] = true;
-        // Children are visited last-first so that, reversed, the first option's branch comes first.
-        let children = |i: usize| -> Vec<usize> { self.next_steps(i).collect() };
-        stack.push((self.start, children(self.start)));
-        while let Some((node, rest)) = stack.last_mut() {
-            match rest.pop() {
-                Some(next) if !seen[next] => {
-                    seen[next] = true;
-                    let c = children(next);
-                    stack.push((next, c));
-                }
-                Some(_) => {}
-                None => {
-                    post.push(*node);
-                    stack.pop();
-                }
-            }
-        }
-        post.reverse();
-        post
+    /// The reference rules and links name this tree by (`@/trees/<slug>.toml`).
+    pub fn content_ref(&self) -> ContentRef {
+        ContentRef::Tree(self.slug.clone())
     }
 
     /// URL of a step, relative to the site root: the start is the tree's own page.
@@ -570,21 +440,34 @@ impl DecisionTree {
         }
     }
 
-    /// The markdown of a step (`help` or `fix`) rendered for its page, and the links in it.
-    pub fn step_markdown(&self, i: usize) -> Option<markdown::Rendered> {
-        self.step_markdown_at(i, self.step_root(i))
-    }
-
-    /// The markdown of a step rendered for a page at `root` (the relative path to the site root): the start
-    /// page carries every step for the inline wizard, so their links must work from there.
-    pub fn step_markdown_at(&self, i: usize, root: &str) -> Option<markdown::Rendered> {
-        let md = match &self.steps[i].kind {
-            StepKind::Question { help, .. } => help.as_deref()?,
-            StepKind::Outcome { fix, .. } => fix.as_str(),
-        };
-        Some(markdown::render_fragment(md, root))
+    /// The markdown of a step (`help` or `fix`) as HTML for the step's own page.
+    pub fn step_html(&self, i: usize) -> Option<String> {
+        let md = self.steps[i].markdown.as_ref()?;
+        Some(md.html.at(self.step_root(i)))
     }
 }
+
+/// The words of `steps`, one field a line.
+fn search_text(steps: &[Step]) -> String {
+    let mut text = String::new();
+    for step in steps {
+        let lines: Vec<&str> = match &step.kind {
+            StepKind::Question {
+                text: q, choices, ..
+            } => std::iter::once(q.as_str())
+                .chain(choices.iter().map(|c| c.label.as_str()))
+                .collect(),
+            StepKind::Outcome { title, fix, .. } => vec![title, fix],
+        };
+        for line in lines {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    text
+}
+
+mod graph;
 
 #[cfg(test)]
 mod tests;

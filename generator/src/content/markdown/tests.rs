@@ -137,3 +137,35 @@ fn images_need_alt_text() {
     );
     assert_eq!(r.problems.len(), 1);
 }
+
+#[test]
+fn fragment_links_are_written_as_pulldown_cmark_writes_links_for_each_page() {
+    let fragment = render_fragment(
+        "See [a](@/articles/x.md \"T & 'q' <b>\"), [t](@/trees/s.toml#n), [e](https://example.org/?a=1&b=2) \
+         and ![a [l](@/articles/y.md) inside](i.png).",
+    );
+    let written = |root: &str| {
+        let md = format!(
+            "See [a]({root}articles/x/ \"T & 'q' <b>\"), [t]({root}trees/s/n/), [e](https://example.org/?a=1&b=2) \
+             and ![a [l]({root}articles/y/) inside](i.png)."
+        );
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, Parser::new_ext(&md, options()));
+        html
+    };
+    for root in ["../../", "../../../", ""] {
+        assert_eq!(fragment.html.at(root), written(root), "root {root:?}");
+    }
+    assert_eq!(fragment.links.len(), 3);
+}
+
+#[test]
+fn no_text_can_stand_for_the_root() {
+    // CommonMark replaces U+0000 wherever it comes from, so the only ones in the HTML are the root's own.
+    let md = "a\0b `c\0d` [e](@/articles/x.md) &#0; <span>\0</span>\n\n<div>\0</div>\n\n```\n\0\n```\n\n\
+              [f](g\0h \"i\0j\")\n\n## K\0 {#l\0}\n";
+    let fragment = render_fragment(md);
+    let html = fragment.html.at("../");
+    assert!(!html.contains('\0'), "{html:?}");
+    assert_eq!(html.matches("href=\"../articles/x/\"").count(), 1, "{html}");
+}

@@ -1,17 +1,17 @@
-//! `bouncebook build`: a loaded, valid site → the files of the static site.
+//! The build: the output stages, run on a site the load stage read and checked, for `bouncebook build` (into the
+//! output folder) and `bouncebook serve` (into memory).
 //!
-//! Data flows one way: the library (already checked) → cross-references ([`Catalog`]) → the search index →
-//! pages rendered in parallel → [`Output`], which swaps the new site in only once everything was written.
+//! Data flows one way: the library → cross-references ([`Catalog`]) → the search index, built while the pages
+//! render in parallel → the assets and the widget → [`Output`], which swaps the new site in only once
+//! everything was written. Nothing here reads a source file.
 
-use crate::library::{Library, Site};
+use crate::load::Site;
 use crate::output::{Files, HtmlOptions, Output};
 use crate::pages::Catalog;
 use crate::render::Renderer;
-use crate::search::{self, Document};
-use crate::tree::StepKind;
-use crate::{theme, widget};
-use anyhow::{Context, Result};
-use std::borrow::Cow;
+use crate::search;
+use crate::widget;
+use anyhow::{Context, Result, anyhow};
 use std::time::{Duration, Instant};
 
 /// A query typical of what readers paste, used to report what one search loads.
@@ -38,7 +38,6 @@ impl Default for BuildOptions {
 /// What a build produced.
 #[derive(Clone, Debug)]
 pub struct BuildReport {
-    /// Articles.
     pub articles: usize,
     /// Pages rendered (HTML and XML).
     pub pages: usize,
@@ -56,7 +55,6 @@ pub struct BuildReport {
     pub query_bytes: usize,
     /// Whether the browser checker was written.
     pub widget: bool,
-    /// Time taken.
     pub elapsed: Duration,
     /// Time per stage, in order (`--timings`).
     pub timings: Vec<(&'static str, Duration)>,
@@ -90,77 +88,6 @@ impl std::fmt::Display for BuildReport {
     }
 }
 
-/// The documents the search index covers: articles, trees and code pages, in that order.
-pub fn search_documents<'a>(lib: &'a Library, catalog: &'a Catalog<'_>) -> Vec<Document<'a>> {
-    let borrow = |v: &'a [String]| v.iter().map(|s| Cow::Borrowed(s.as_str())).collect();
-    let mut docs: Vec<Document<'a>> = lib
-        .articles
-        .iter()
-        .map(|a| Document {
-            url: Cow::Borrowed(&a.url),
-            title: Cow::Borrowed(&a.title),
-            summary: Cow::Borrowed(&a.summary),
-            codes: borrow(&a.codes),
-            keywords: borrow(&a.tags),
-            text: Cow::Borrowed(&a.text),
-            boost: 1.0,
-        })
-        .collect();
-    for t in &lib.trees {
-        let mut text = String::new();
-        for step in &t.steps {
-            match &step.kind {
-                StepKind::Question {
-                    text: q, choices, ..
-                } => {
-                    text.push_str(q);
-                    text.push('\n');
-                    for c in choices {
-                        text.push_str(&c.label);
-                        text.push('\n');
-                    }
-                }
-                StepKind::Outcome { title, fix, .. } => {
-                    text.push_str(title);
-                    text.push('\n');
-                    text.push_str(fix);
-                    text.push('\n');
-                }
-            }
-        }
-        docs.push(Document {
-            url: Cow::Borrowed(&t.url),
-            title: Cow::Borrowed(&t.title),
-            summary: Cow::Borrowed(&t.summary),
-            codes: Vec::new(),
-            keywords: Vec::new(),
-            text: Cow::Owned(text),
-            boost: 0.7,
-        });
-    }
-    for c in &catalog.codes {
-        let (title, meaning) = c
-            .entry
-            .as_ref()
-            .map(|e| (e.title.as_str(), e.meaning.as_str()))
-            .unwrap_or_default();
-        docs.push(Document {
-            url: Cow::Borrowed(&c.url),
-            title: if title.is_empty() {
-                Cow::Borrowed(&c.code)
-            } else {
-                Cow::Owned(format!("{} {title}", c.code))
-            },
-            summary: Cow::Borrowed(meaning),
-            codes: vec![Cow::Borrowed(&c.code)],
-            keywords: Vec::new(),
-            text: Cow::Borrowed(""),
-            boost: 0.5,
-        });
-    }
-    docs
-}
-
 /// The checker's site file: the site's rules (or the bundled ones), the pages rules point to, the trees.
 fn site_file(site: &Site, search_module: Option<&str>) -> widget::SiteFile {
     let lib = &site.library;
@@ -189,14 +116,10 @@ fn site_file(site: &Site, search_module: Option<&str>) -> widget::SiteFile {
         }
     }
     for t in &lib.trees {
-        file.tree(
-            &format!("@/{}", t.source.trim_start_matches("content/")),
-            &t.url,
-            &t.title,
-        );
+        file.tree(&t.content_ref().to_string(), &t.url, &t.title);
     }
     if let Some(t) = lib.start_tree(&site.settings) {
-        file.start_tree(&format!("@/{}", t.source.trim_start_matches("content/")));
+        file.start_tree(&t.content_ref().to_string());
     }
     file.search_page("search/?q=");
     if let Some(module) = search_module {
@@ -240,14 +163,17 @@ fn build_into(site: &Site, out: Output) -> Result<(BuildReport, Output)> {
     };
     let settings = &site.settings;
     let lib = &site.library;
-    let theme = theme::load(settings).context("failed to load the theme")?;
-    lap("theme", &mut timings);
+    let theme = site
+        .theme
+        .as_ref()
+        .map_err(|e| anyhow!("{}: {}", e.path, e.message))
+        .context("failed to load the theme")?;
     let catalog = Catalog::new(lib);
     lap("cross-references", &mut timings);
     let renderer = Renderer {
         settings,
         catalog: &catalog,
-        theme: &theme,
+        theme,
         widget: widget::is_built(),
         tree_shapes: crate::render::tree_shapes(lib),
     };
@@ -255,7 +181,10 @@ fn build_into(site: &Site, out: Output) -> Result<(BuildReport, Output)> {
     let ((index, index_time), (pages, pages_time)) = rayon::join(
         || {
             let t = Instant::now();
-            (search::build(&search_documents(lib, &catalog)), t.elapsed())
+            (
+                search::build(&search::documents(lib, &catalog)),
+                t.elapsed(),
+            )
         },
         || {
             let t = Instant::now();
@@ -272,8 +201,8 @@ fn build_into(site: &Site, out: Output) -> Result<(BuildReport, Output)> {
     for asset in &theme.assets {
         out.write_output(&asset.output, &asset.bytes)?;
     }
-    for (rel, path) in &theme.statics {
-        out.copy(rel, path)?;
+    for (rel, bytes) in &theme.statics {
+        out.write_output(rel, bytes)?;
     }
     let search_module = theme.asset("js/search.js").filter(|_| index.preload());
     let wrote_widget = widget::write(&site_file(site, search_module), |path, bytes| {

@@ -9,10 +9,10 @@
 //! article not written yet), so a writer sees their page while fixing the rest; only a config or template error
 //! stops it, and then the previous pages stay up.
 
+use crate::build::{BuildOptions, build_in_memory};
 use crate::config::Overrides;
-use crate::library::load_site;
+use crate::load::load_site;
 use crate::output::Files;
-use crate::site::{BuildOptions, build_in_memory};
 use anyhow::{Context, Result, anyhow};
 use notify_debouncer_full::notify::RecursiveMode;
 use std::path::{Component, Path, PathBuf};
@@ -249,24 +249,9 @@ fn content_type(path: &Path) -> &'static str {
 
 /// `%20` and friends decoded; invalid escapes are kept as written.
 fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
-        {
-            let v = (h * 16 + l) as u8;
-            out.push(v);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 fn respond(request: tiny_http::Request, shared: &Shared) -> Result<()> {
@@ -322,7 +307,7 @@ fn respond(request: tiny_http::Request, shared: &Shared) -> Result<()> {
         let page = format!(
             "<!doctype html><meta charset=utf-8><title>Build failed</title><h1>The site could not be built</h1>\
              <pre>{}</pre><script src=\"/__bouncebook/live.js\" data-version=\"0\"></script>",
-            crate::markdown::escape_html(&text)
+            crate::content::markdown::escape_html(&text)
         );
         return reply(request, 500, "text/html; charset=utf-8", page.into_bytes());
     }

@@ -1,9 +1,10 @@
 //! `bouncebook new article SLUG` and `bouncebook new tree SLUG`: a new file with every field filled in with a
 //! placeholder that passes `check`, so a writer starts from something that builds.
 
-use crate::slug;
+use crate::content::slug;
 use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 /// What to create.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,7 +16,7 @@ pub enum Kind {
 }
 
 /// Today's date as `YYYY-MM-DD` (UTC), from the system clock.
-pub fn today() -> String {
+fn today() -> String {
     let days = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() / 86_400) as i64;
@@ -38,7 +39,7 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 }
 
 /// The text of a new article.
-pub fn article_text(slug: &str, date: &str) -> String {
+fn article_text(slug: &str, date: &str) -> String {
     let title = slug.replace('-', " ");
     format!(
         r#"+++
@@ -68,7 +69,7 @@ What the reader sees, in one paragraph, and the most likely fix.
 }
 
 /// The text of a new decision tree.
-pub fn tree_text(slug: &str) -> String {
+fn tree_text(slug: &str) -> String {
     let title = slug.replace('-', " ");
     format!(
         r#"title = "{title}"
@@ -116,7 +117,7 @@ article = "@/articles/CHANGE-ME.md"
 }
 
 /// Creates the file and returns its path. Refuses an invalid slug or an existing file.
-pub fn create(root: &Path, kind: Kind, slug: &str) -> Result<PathBuf> {
+fn create(root: &Path, kind: Kind, slug: &str) -> Result<PathBuf> {
     for part in slug.split('/') {
         if !slug::is_valid(part) {
             bail!("{}", slug::invalid_message("the slug", slug));
@@ -154,18 +155,31 @@ pub fn create(root: &Path, kind: Kind, slug: &str) -> Result<PathBuf> {
         }
     };
     if path.exists() {
-        // Named as `created ...` names it: relative to the site.
-        let shown = path.strip_prefix(root).map_or_else(
-            |_| path.display().to_string(),
-            |rel| crate::config::display_path(root, &rel.to_string_lossy()),
+        bail!(
+            "{} already exists; pick another slug or edit that file",
+            shown(root, &path)
         );
-        bail!("{shown} already exists; pick another slug or edit that file");
     }
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
     std::fs::write(&path, text)?;
     Ok(path)
+}
+
+/// Runs `bouncebook new`: creates the file and names it.
+pub fn run(root: &Path, kind: Kind, slug: &str) -> Result<ExitCode> {
+    let path = create(root, kind, slug)?;
+    println!("created {}", shown(root, &path));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A created file's path as the writer sees it: relative to the site.
+fn shown(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root).map_or_else(
+        |_| path.display().to_string(),
+        |rel| crate::config::display_path(root, &rel.to_string_lossy()),
+    )
 }
 
 #[cfg(test)]
@@ -181,14 +195,14 @@ mod tests {
 
     #[test]
     fn scaffolds_parse() {
-        let (a, errors) = crate::article::Article::parse(
+        let (a, errors) = crate::content::article::Article::parse(
             "content/articles/new-thing.md",
             "content/articles/new-thing.md",
             &article_text("new-thing", "2026-11-28"),
         );
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(a.expect("article").title, "new thing");
-        let (t, errors) = crate::tree::DecisionTree::parse(
+        let (t, errors) = crate::content::tree::DecisionTree::parse(
             "content/trees/new-tree.toml",
             "content/trees/new-tree.toml",
             &tree_text("new-tree"),

@@ -5,7 +5,7 @@
 //! only for the classes actually used (`5.1.1`, and `4.1.1` where something uses it): a page per possible code
 //! would be thousands of near-empty files. The codes index lists every table entry.
 
-use crate::library::Library;
+use crate::content::library::Library;
 use diagnosis::rules::CodeInfo;
 use diagnosis::{Reason, ReplyCode, StatusCode};
 use std::collections::{BTreeMap, HashMap};

@@ -1,0 +1,153 @@
+//! The load stage: everything a build needs, read from disk at once. The config (`bouncebook.toml`), then
+//! `content/` (articles, trees and rules, read in parallel and parsed into the [`Library`]) and the theme; then
+//! the references between files are checked. Nothing after this stage reads a source file: the output stage
+//! only writes.
+
+use crate::config::{Config, Overrides, Settings};
+use crate::content::library::{Library, SourceFile};
+use crate::content::{aliases, links};
+use crate::error::ContentError;
+use crate::theme::{self, Theme, ThemeFile};
+use anyhow::{Context, Result, bail};
+use diagnosis::{RuleError, RuleSet, Source};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// A site as read from disk: its settings, its library and every problem found.
+#[derive(Debug)]
+pub struct Site {
+    /// The validated config.
+    pub settings: Settings,
+    /// The content.
+    pub library: Library,
+    /// Every content problem, sorted.
+    pub errors: Vec<ContentError>,
+    /// The templates and assets, or the template that does not compile. That stops `serve` as well as
+    /// `build`, where a content problem stops only `build`.
+    pub(crate) theme: Result<Theme, ContentError>,
+}
+
+/// Reads the site's config and content. Config problems come back alone, since nothing else can be read without
+/// a valid config; the outer error is I/O.
+pub fn load_site(root: &Path, overrides: Overrides) -> Result<Result<Site, Vec<ContentError>>> {
+    let config = match Config::from_root(root)? {
+        Ok(c) => c,
+        Err(e) => return Ok(Err(vec![e])),
+    };
+    let settings = match Settings::new(root, config, overrides) {
+        Ok(s) => s,
+        Err(e) => return Ok(Err(e)),
+    };
+    let (articles, (trees, rules)) = rayon::join(
+        || read_content(&settings, "content/articles", "md"),
+        || {
+            rayon::join(
+                || read_content(&settings, "content/trees", "toml"),
+                || read_content(&settings, "content/rules", "toml"),
+            )
+        },
+    );
+    let (library, mut errors) = Library::new(&articles?, &trees?, &rules?);
+    errors.extend(links::check(&library, &settings));
+    errors.extend(aliases::check(&library));
+    errors.sort();
+    errors.dedup();
+    let theme = read_theme(&settings)?;
+    Ok(Ok(Site {
+        settings,
+        library,
+        errors,
+        theme,
+    }))
+}
+
+/// Reads and validates the rule files below `dir` (`classify --rules`). The outer error is I/O, or a folder
+/// with no rule files; the inner one lists every rule problem.
+pub fn rules(dir: &Path) -> Result<Result<RuleSet, Vec<RuleError>>> {
+    let files = files_below(dir, Some("toml"))?
+        .into_par_iter()
+        .map(|path| Ok((path.display().to_string(), read(&path)?)))
+        .collect::<Result<Vec<(String, String)>>>()?;
+    if files.is_empty() {
+        bail!("no rule files (*.toml) under {}", dir.display());
+    }
+    let sources: Vec<Source<'_>> = files
+        .iter()
+        .map(|(p, t)| Source { path: p, text: t })
+        .collect();
+    Ok(RuleSet::from_sources(&sources))
+}
+
+/// The `*.ext` files below `root/dir`, sorted by path, read in parallel.
+fn read_content(settings: &Settings, dir: &str, ext: &str) -> Result<Vec<SourceFile>> {
+    files_below(&settings.root.join(dir), Some(ext))?
+        .into_par_iter()
+        .map(|path| {
+            let source = relative(&settings.root, &path);
+            Ok(SourceFile {
+                display: settings.display(&source),
+                text: read(&path)?,
+                source,
+            })
+        })
+        .collect()
+}
+
+/// The site's theme: the built-ins overridden by the files of its [`theme::layers`]. The outer error is I/O.
+fn read_theme(settings: &Settings) -> Result<Result<Theme, ContentError>> {
+    let mut files = Vec::new();
+    let mut statics = Vec::new();
+    for layer in theme::layers(settings) {
+        for sub in theme::SOURCE_DIRS {
+            let dir = layer.join(sub);
+            for path in files_below(&dir, None)? {
+                files.push(ThemeFile {
+                    name: format!("{sub}/{}", relative(&dir, &path)),
+                    text: read(&path)?,
+                    origin: path.display().to_string(),
+                });
+            }
+        }
+        let dir = layer.join(theme::STATIC_DIR);
+        for path in files_below(&dir, None)? {
+            let bytes = std::fs::read(&path)
+                .with_context(|| format!("failed to read {}", path.display()))?;
+            statics.push((relative(&dir, &path), bytes));
+        }
+    }
+    Ok(Theme::new(files, statics))
+}
+
+/// `path` relative to `dir`, with `/`.
+pub(crate) fn relative(dir: &Path, path: &Path) -> String {
+    path.strip_prefix(dir)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("failed to read {}", path.display()))
+}
+
+/// The files below `dir` (with extension `ext`, if given), sorted by path, leaving out hidden files and
+/// editors' backups (`.name`, `name~`, `#name#`). A folder that does not exist has none.
+pub(crate) fn files_below(dir: &Path, ext: Option<&str>) -> Result<Vec<PathBuf>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut paths = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("failed to list {}", dir.display()))?;
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') || name.ends_with('~') || name.starts_with('#') {
+            continue;
+        }
+        if entry.file_type().is_file()
+            && ext.is_none_or(|ext| entry.path().extension().is_some_and(|e| e == ext))
+        {
+            paths.push(entry.into_path());
+        }
+    }
+    Ok(paths)
+}

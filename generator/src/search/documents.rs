@@ -1,0 +1,72 @@
+//! What the search index covers: every article, decision tree and code page, as [`Document`]s.
+
+use crate::content::library::Library;
+use crate::pages::Catalog;
+use std::borrow::Cow;
+
+/// A page to index.
+#[derive(Clone, Debug, Default)]
+pub struct Document<'a> {
+    /// URL relative to the site root.
+    pub url: Cow<'a, str>,
+    /// Title.
+    pub title: Cow<'a, str>,
+    /// Summary (shown when no better snippet is found).
+    pub summary: Cow<'a, str>,
+    /// Codes the page is about (weighted highest).
+    pub codes: Vec<Cow<'a, str>>,
+    /// Tags and other keywords.
+    pub keywords: Vec<Cow<'a, str>>,
+    /// The page's words as plain text (borrowed: articles and trees hold theirs).
+    pub text: Cow<'a, str>,
+    /// How much this kind of page counts (articles 1, others less).
+    pub boost: f64,
+}
+
+/// The documents the search index covers: articles, trees and code pages, in that order.
+pub fn documents<'a>(lib: &'a Library, catalog: &'a Catalog<'_>) -> Vec<Document<'a>> {
+    let borrow = |v: &'a [String]| v.iter().map(|s| Cow::Borrowed(s.as_str())).collect();
+    let mut docs: Vec<Document<'a>> = lib
+        .articles
+        .iter()
+        .map(|a| Document {
+            url: Cow::Borrowed(&a.url),
+            title: Cow::Borrowed(&a.title),
+            summary: Cow::Borrowed(&a.summary),
+            codes: borrow(&a.codes),
+            keywords: borrow(&a.tags),
+            text: Cow::Borrowed(&a.text),
+            boost: 1.0,
+        })
+        .collect();
+    docs.extend(lib.trees.iter().map(|t| Document {
+        url: Cow::Borrowed(&t.url),
+        title: Cow::Borrowed(&t.title),
+        summary: Cow::Borrowed(&t.summary),
+        codes: Vec::new(),
+        keywords: Vec::new(),
+        text: Cow::Borrowed(&t.text),
+        boost: 0.7,
+    }));
+    for c in &catalog.codes {
+        let (title, meaning) = c
+            .entry
+            .as_ref()
+            .map(|e| (e.title.as_str(), e.meaning.as_str()))
+            .unwrap_or_default();
+        docs.push(Document {
+            url: Cow::Borrowed(&c.url),
+            title: if title.is_empty() {
+                Cow::Borrowed(&c.code)
+            } else {
+                Cow::Owned(format!("{} {title}", c.code))
+            },
+            summary: Cow::Borrowed(meaning),
+            codes: vec![Cow::Borrowed(&c.code)],
+            keywords: Vec::new(),
+            text: Cow::Borrowed(""),
+            boost: 0.5,
+        });
+    }
+    docs
+}
