@@ -3,5 +3,6 @@
 pub mod accuracy;
 pub mod bench;
 pub mod browser;
+pub mod ci;
 pub mod sites;
 pub mod wasm;
