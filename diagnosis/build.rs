@@ -5,7 +5,12 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/rules");
+    // Read at run time, not with `env!`: that would bake in where the build script was compiled, so a checkout
+    // moved or copied with its target/ (or a second worktree sharing one) would bundle another checkout's rules.
+    let manifest = PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    );
+    let root = manifest.join("../content/rules");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     collect(&root, &mut files);

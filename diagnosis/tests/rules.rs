@@ -45,6 +45,25 @@ fn every_example_classifies_to_its_rule() {
     assert!(ran > 50, "ran {ran} examples");
 }
 
+#[test]
+fn every_rule_names_its_source() {
+    // A rule says how servers word a failure; `source` says where that wording is produced or documented (MTA
+    // source, a provider's error list, an RFC), so the next writer can check it instead of trusting it.
+    let set = bundled();
+    let missing: Vec<String> = set
+        .rules
+        .iter()
+        .filter(|r| r.source.as_deref().is_none_or(|s| s.trim().is_empty()))
+        .map(|r| format!("{} at {}", r.id, r.location))
+        .collect();
+    assert!(set.rules.len() > 30, "only {} rules", set.rules.len());
+    assert!(
+        missing.is_empty(),
+        "rules without a source:\n{}",
+        missing.join("\n")
+    );
+}
+
 /// The bundled sources with the file ending in `file` changed by `edit`, loaded; the errors as text.
 fn errors_after(file: &str, edit: impl FnOnce(&mut String)) -> Vec<String> {
     let mut files: Vec<(String, String)> = bundled_sources()

@@ -1,10 +1,11 @@
-//! The bundled knowledge base (this repository's `content/`) holds what issue 5 asks of it: it checks clean,
-//! its articles cover every reason and the common codes, and every bounce of the labelled corpus leads to an
-//! article that explains it.
+//! The bundled knowledge base (this repository's `content/`) holds what issues 5 and 15 ask of it: it checks
+//! clean, its articles cover every reason and the common codes, every bounce of the labelled corpus leads to an
+//! article that explains it, and every code an article quotes is one it claims (so its code pages list it).
 
 use generator::check::{Coverage, check};
 use generator::config::Overrides;
-use generator::library::{Library, load_site};
+use generator::library::{Library, article_slug, load_site};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
@@ -181,5 +182,198 @@ fn every_corpus_bounce_leads_to_an_article_that_explains_it() {
     assert!(
         percent >= 85.0,
         "{percent:.1} % of bounces lead to an article explaining their labelled reason"
+    );
+}
+
+/// Articles whose code blocks show the content formats, not bounces: their codes are examples, not claims.
+const FORMAT_EXAMPLES: &[&str] = &["writers-guide"];
+
+/// The enhanced status codes of failures in `text` (class 4 or 5, RFC 3463): `5.7.139`, `4.7.40`, but not the
+/// `5.4.3` inside `192.5.4.3.2`, the `2.0.0` of a success or a version number such as `v5.1.1`.
+fn status_codes(text: &str) -> Vec<String> {
+    let b = text.as_bytes();
+    let digits = |mut i: usize| {
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        (1..=3).contains(&(i - start)).then_some(i)
+    };
+    let mut found = Vec::new();
+    for i in 0..b.len() {
+        if !matches!(b[i], b'4' | b'5') || b.get(i + 1) != Some(&b'.') {
+            continue;
+        }
+        if i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'.') {
+            continue;
+        }
+        let Some(j) = digits(i + 2) else { continue };
+        if b.get(j) != Some(&b'.') {
+            continue;
+        }
+        let Some(k) = digits(j + 1) else { continue };
+        let continues = b.get(k).is_some_and(u8::is_ascii_digit)
+            || (b.get(k) == Some(&b'.') && b.get(k + 1).is_some_and(u8::is_ascii_digit));
+        if !continues {
+            found.push(text[i..k].to_string());
+        }
+    }
+    found
+}
+
+/// The reply code of a failure that starts a server reply: `554` in `554 5.5.1 Error: no valid recipients`,
+/// `S: 503-All RCPT commands were rejected`, `#550 4.4.7 QUEUE.Expired`.
+fn reply_code(line: &str) -> Option<&str> {
+    let line = line.trim_start();
+    let line = line.strip_prefix("S:").unwrap_or(line).trim_start();
+    let line = line.strip_prefix('#').unwrap_or(line);
+    let code = line.get(..3)?;
+    let b = code.as_bytes();
+    let after = line.as_bytes().get(3);
+    (matches!(b[0], b'4' | b'5')
+        && (b'0'..=b'5').contains(&b[1])
+        && b[2].is_ascii_digit()
+        && after.is_none_or(|c| *c == b' ' || *c == b'-'))
+    .then_some(code)
+}
+
+/// The generator's markdown options (`generator/src/markdown.rs`), so code blocks and links are found as the
+/// site renders them.
+fn markdown_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// Every code an article's code blocks and inline code quote, with its line and the article a surrounding
+/// link points at (`[`5.7.26`](@/articles/dmarc-failures.md)`), if any.
+fn quoted_codes(body: &str, first_line: usize) -> Vec<(String, usize, Option<String>)> {
+    let line_of = |offset: usize| first_line + body[..offset].matches('\n').count();
+    let mut quoted = Vec::new();
+    let mut link: Option<String> = None;
+    let mut block: Option<usize> = None;
+    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+        let mut scan = |text: &str, line: usize, link: &Option<String>| {
+            for (n, l) in text.lines().enumerate() {
+                for code in status_codes(l) {
+                    quoted.push((code, line + n, link.clone()));
+                }
+                if let Some(code) = reply_code(l) {
+                    quoted.push((code.to_string(), line + n, link.clone()));
+                }
+            }
+        };
+        match event {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                let dest = dest_url.split('#').next().unwrap_or("");
+                link = article_slug(dest)
+                    .or_else(|| dest.strip_suffix(".md").filter(|d| !d.contains(':')))
+                    .map(str::to_string);
+            }
+            Event::End(TagEnd::Link) => link = None,
+            Event::Start(Tag::CodeBlock(kind)) => {
+                // The block's text starts on the line after a fence.
+                let fenced = matches!(kind, CodeBlockKind::Fenced(_));
+                block = Some(line_of(range.start) + usize::from(fenced));
+            }
+            Event::End(TagEnd::CodeBlock) => block = None,
+            Event::Text(text) if block.is_some() => {
+                let start = block.unwrap_or_default();
+                scan(&text, start, &None);
+                block = Some(start + text.matches('\n').count());
+            }
+            Event::Code(text) => scan(&text, line_of(range.start), &link),
+            _ => {}
+        }
+    }
+    quoted
+}
+
+#[test]
+fn the_status_code_scan_finds_failure_codes_only() {
+    assert_eq!(
+        status_codes("550 5.7.139 Authentication unsuccessful; 421-4.7.40 rate limited (#5.5.1)"),
+        ["5.7.139", "4.7.40", "5.5.1"]
+    );
+    assert!(status_codes("250 2.0.0 Ok, from 192.5.4.3.2, v5.1.1, 5.1.1234, 5.7.1.2").is_empty());
+    assert_eq!(
+        reply_code("S: 503-All RCPT commands were rejected"),
+        Some("503")
+    );
+    assert_eq!(
+        reply_code("#550 4.4.7 QUEUE.Expired; message expired ##"),
+        Some("550")
+    );
+    assert_eq!(reply_code("554"), Some("554"));
+    assert_eq!(reply_code("250 OK"), None);
+    assert_eq!(reply_code("5000 messages"), None);
+    assert_eq!(reply_code("C: 550 is what the client typed"), None);
+    let quoted = quoted_codes(
+        "Text `550 5.7.1 Relay denied` and [`5.7.26`](@/articles/dmarc-failures.md).\n\n\
+         ```text\n# comment\n554 5.5.1 Error: no valid recipients\n```\n",
+        10,
+    );
+    let want = |c: &str, l: usize, to: Option<&str>| (c.to_string(), l, to.map(str::to_string));
+    assert_eq!(
+        quoted,
+        [
+            want("5.7.1", 10, None),
+            want("550", 10, None),
+            want("5.7.26", 10, Some("dmarc-failures")),
+            want("5.5.1", 14, None),
+            want("554", 14, None),
+        ]
+    );
+}
+
+/// Issue 15: code pages and search find an article by the codes in its front matter, so every failure code an
+/// article quotes in its code blocks and inline code (the error texts it explains) must be claimed there, or sit
+/// in a link to the article that claims it.
+#[test]
+fn every_code_an_article_quotes_is_claimed_by_it_or_by_the_article_it_links() {
+    let lib = library();
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for article in &lib.articles {
+        if FORMAT_EXAMPLES.contains(&article.slug.as_str()) {
+            continue;
+        }
+        let text = std::fs::read_to_string(root().join(&article.source)).expect("article reads");
+        // The body starts after the closing `+++` of the front matter.
+        let fm_end = text[3..]
+            .find("\n+++")
+            .map(|i| i + 3 + "\n+++".len())
+            .expect("front matter");
+        let body_start = text[fm_end..]
+            .find('\n')
+            .map_or(text.len(), |i| fm_end + i + 1);
+        let first_line = text[..body_start].matches('\n').count() + 1;
+        for (code, line, link) in quoted_codes(&text[body_start..], first_line) {
+            checked += 1;
+            let (owner, target) = match &link {
+                Some(slug) => match lib.article(slug) {
+                    Some(target) => (target, format!("the linked article {slug}")),
+                    None => (article, "this article".to_string()),
+                },
+                None => (article, "this article".to_string()),
+            };
+            if !owner.codes.contains(&code) {
+                problems.push(format!(
+                    "{}:{line}: `{code}` is quoted, but {target} does not claim it in `codes`",
+                    article.source
+                ));
+            }
+        }
+    }
+    assert!(checked > 500, "only {checked} quoted codes found");
+    problems.dedup();
+    assert!(
+        problems.is_empty(),
+        "{} quoted codes are not claimed:\n{}",
+        problems.len(),
+        problems.join("\n")
     );
 }

@@ -40,7 +40,8 @@ pub struct Ratio {
 }
 
 impl Ratio {
-    fn add(&mut self, ok: bool) {
+    /// Counts one case, a hit when `ok`.
+    pub fn add(&mut self, ok: bool) {
         self.total += 1;
         self.hit += usize::from(ok);
     }
@@ -102,6 +103,44 @@ pub fn corpus_dir() -> PathBuf {
         return PathBuf::from(p);
     }
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/sisimai")
+}
+
+/// The rule files under `dir` (a copy of `content/rules`), loaded and checked as `bouncebook check` does, so a
+/// rule can be scored before it is built into the engine: `cargo xtask accuracy --rules content/rules`.
+pub fn rules_from_dir(dir: &Path) -> anyhow::Result<RuleSet> {
+    fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                collect(&path, out)?;
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                out.push(path);
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    collect(dir, &mut files).map_err(|e| anyhow::anyhow!("reading {}: {e}", dir.display()))?;
+    files.sort();
+    let mut texts = Vec::new();
+    for f in &files {
+        let rel = f
+            .strip_prefix(dir)
+            .unwrap_or(f)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let text = std::fs::read_to_string(f)
+            .map_err(|e| anyhow::anyhow!("reading {}: {e}", f.display()))?;
+        texts.push((format!("content/rules/{rel}"), text));
+    }
+    let sources: Vec<diagnosis::Source<'_>> = texts
+        .iter()
+        .map(|(path, text)| diagnosis::Source { path, text })
+        .collect();
+    RuleSet::from_sources(&sources).map_err(|errors| {
+        let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        anyhow::anyhow!("{} rule error(s):\n{}", list.len(), list.join("\n"))
+    })
 }
 
 fn real_status(s: &str) -> bool {
@@ -249,20 +288,32 @@ pub const MARGIN: usize = 1;
 /// What the accuracy test guards: the hits measured by `cargo xtask accuracy` on 2026-12-02 (424 labeled
 /// recipients in 403 emails, 309 of them labeled with a real enhanced status and 287 with a reply code) less
 /// [`MARGIN`]. Raise each figure as the rules improve, never lower it by accident: that is what keeps a change
-/// from losing ground unnoticed.
+/// from losing ground unnoticed. Lower one only where a rule stops memorising the corpus, naming the files it
+/// costs.
+///
+/// Reason was 93.0 % (emails) and 92.5 % (pasted) until a user-unknown wording that names no SMTP command became
+/// `userunknown` instead of `filtered` (issue 10: `550 user unknown` is an address that does not exist). Sisimai
+/// labels such refusals `filtered`, so these recipients now count as misses in both parts: lhost-apachejames-01,
+/// lhost-mcafee-01, -05, lhost-messagingserver-06, lhost-postfix-07, lhost-sendmail-02 (#1), lhost-surfcontrol-01,
+/// lhost-x1-01, -02, lhost-x2-01, -02 (#0, #2), rfc3464-35 (#2). The McAfee and SurfControl bounces are written
+/// by filter appliances (their X-NAI-Header and X-Mailer say so), evidence the engine does not read yet. The
+/// emails figure is under the issue's 92 % floor until it does: that is a code change, listed in issue 10's note.
+/// The same change took hard bounce from 415 to 404 hits in both parts (nothing guarded it then): those
+/// recipients are now `userunknown`, an address that does not exist and so a hard bounce, where Sisimai's
+/// `filtered` is not one.
 pub const GUARD: Guard = Guard {
     emails: Hits {
-        reason: 395 - MARGIN,
+        reason: 387 - MARGIN,
         status: 303 - MARGIN,
         reply: 279 - MARGIN,
-        hard: 415 - MARGIN,
+        hard: 404 - MARGIN,
         count: 399 - MARGIN,
     },
     pasted: Hits {
-        reason: 393 - MARGIN,
+        reason: 385 - MARGIN,
         status: 302 - MARGIN,
         reply: 278 - MARGIN,
-        hard: 415 - MARGIN,
+        hard: 404 - MARGIN,
         count: 398 - MARGIN,
     },
 };
