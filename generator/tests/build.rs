@@ -25,7 +25,19 @@ fn builds_every_kind_of_page() {
     let result = build(&fixture("basic"), &out);
     assert!(result.status.success(), "{}", stderr(&result));
     let report = stdout(&result);
-    assert!(report.contains("built 71 pages (4 articles)"), "{report}");
+    // A page is a file the templates render: every HTML page, the sitemap, the feed, robots.txt and each tree's
+    // flowchart (not the theme's assets, the search index or the widget); the report must count what it wrote.
+    let pages = count_files(&out, ".html")
+        + ["sitemap.xml", "atom.xml", "robots.txt"]
+            .iter()
+            .filter(|f| out.join(f).is_file())
+            .count()
+        + count_files(&out.join("trees"), ".svg");
+    let articles = count_files(&fixture("basic").join("content/articles"), ".md");
+    assert!(
+        report.contains(&format!("built {pages} pages ({articles} articles)")),
+        "{report}"
+    );
     assert!(report.contains("search index: "), "{report}");
 
     for file in [
@@ -99,7 +111,8 @@ fn pages_carry_meta_description_opengraph_and_hashed_assets() {
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".css"))
         .collect();
-    assert_eq!(css.len(), 1);
+    // The default theme has one stylesheet (themes/default/css/style.css), written once under its hash.
+    assert_eq!(css.len(), 1, "{css:?}");
     assert!(
         css[0].starts_with("style.") && css[0].len() == "style.12345678.css".len(),
         "{css:?}"
@@ -252,4 +265,56 @@ fn a_template_error_names_the_file() {
     assert_eq!(result.status.code(), Some(2));
     let err = stderr(&result);
     assert!(err.contains("templates/tag.html"), "{err}");
+}
+
+#[test]
+fn a_built_site_carries_the_checker_with_its_own_rules() {
+    let out = tempdir("build-widget").join("public");
+    let result = build(&fixture("basic"), &out);
+    assert!(result.status.success(), "{}", stderr(&result));
+    if !out.join("widget").exists() {
+        let said = format!("{}{}", stdout(&result), stderr(&result));
+        assert!(said.contains("built without the browser checker"), "{said}");
+        // Only a bouncebook compiled before `cargo xtask widget` lands here; cargo xtask test builds the widget
+        // first, and under CI this fails.
+        skip(
+            "a_built_site_carries_the_checker_with_its_own_rules",
+            "this bouncebook carries no widget: run `cargo xtask widget`, then test again",
+        );
+        return;
+    }
+    for file in [
+        "widget/bounce-checker.js",
+        "widget/bounce-checker-worker.js",
+        "widget/bounce-checker.css",
+        "widget/checker.js",
+        "widget/checker_bg.wasm",
+        "widget/site.json",
+    ] {
+        assert!(out.join(file).is_file(), "{file} is missing");
+    }
+    let wasm = std::fs::read(out.join("widget/checker_bg.wasm")).expect("read");
+    assert!(wasm.starts_with(b"\0asm"), "a WebAssembly module");
+    // The site's own rules and pages, not the bundled knowledge base's.
+    let site: serde_json::Value =
+        serde_json::from_str(&read(&out, "widget/site.json")).expect("site.json");
+    let ids: Vec<&str> = site["rules"]["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    assert_eq!(ids, ["mailboxfull.full", "norelaying.denied"], "{site}");
+    assert_eq!(
+        site["articles"]["@/articles/mailbox-full.md"]["url"],
+        "articles/mailbox-full/"
+    );
+    let home = read(&out, "index.html");
+    assert!(
+        home.contains(
+            "<script type=\"module\" src=\"widget/bounce-checker.js\"></script><bounce-checker>"
+        ),
+        "{}",
+        main_of(&home)
+    );
 }

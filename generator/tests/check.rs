@@ -27,15 +27,37 @@ fn the_fixture_is_clean() {
     let out = run_in(&fixture("basic"), &["check"]);
     let text = stdout(&out);
     let mut lines = text.lines();
+    // The counts are the fixture's: its article and tree files, and one rule in each of its two reason files.
+    let content = fixture("basic").join("content");
+    let rules: usize = std::fs::read_dir(content.join("rules/reasons"))
+        .expect("rule files")
+        .flatten()
+        .map(|e| {
+            std::fs::read_to_string(e.path())
+                .expect("read")
+                .matches("\n[[rule]]")
+                .count()
+        })
+        .sum();
     assert_eq!(
-        lines.next(),
-        Some("ok: 4 articles, 1 trees and 2 rules, no problems")
+        lines.next().map(str::to_string),
+        Some(format!(
+            "ok: {} articles, {} trees and {rules} rules, no problems",
+            count_files(&content.join("articles"), ".md"),
+            count_files(&content.join("trees"), ".toml"),
+        ))
     );
     assert_eq!(lines.next(), Some("articles cover:"));
+    // Its articles claim three reasons (securityerror, mailboxfull, norelaying) of every reason the engine knows.
     assert!(
-        text.contains("\n  3/36 reasons (none for authfailure,"),
+        text.contains(&format!(
+            "\n  3/{} reasons (none for authfailure,",
+            diagnosis::Reason::ALL.len()
+        )),
         "{text}"
     );
+    // Its code table has two reply codes, 552 and 554, and articles claim both; of its three enhanced codes,
+    // X.2.2 (5.2.2, 4.2.2) and X.7.1 (5.7.1) are claimed and X.2.0 is not.
     assert!(
         text.contains("\n  2/2 reply codes of the code table\n"),
         "{text}"

@@ -1,5 +1,8 @@
 //! `bouncebook serve` run as a process: it serves the site, rebuilds when a file changes, tells open pages to
-//! reload, and reports problems to the browser as well as the terminal.
+//! reload, and reports problems to the browser as well as the terminal; and its failure paths: a port in use, a
+//! site broken from the start (the error page, then the site once fixed), a template broken while serving (the
+//! last good pages stay, the problem goes to the page's overlay). `tests/browser/serve.test.mjs` drives the
+//! overlay itself in Chromium.
 
 mod support;
 
@@ -75,29 +78,45 @@ fn wait_for(
     }
 }
 
-#[test]
-fn serves_rebuilds_reloads_and_shows_problems() {
-    let site = site_copy("basic", "serve");
+/// A running `bouncebook serve` on a free port: the process, its address and what it printed so far.
+struct Running {
+    _server: Server,
+    address: String,
+    log: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Running {
+    /// What the server printed to the terminal so far.
+    fn terminal(&self) -> String {
+        self.log.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+}
+
+/// Starts `bouncebook serve --port 0` in `site` and waits until it says where it serves.
+fn start(site: &std::path::Path) -> Running {
     let mut child = bin()
         .args(["serve", "--port", "0"])
-        .current_dir(&site)
+        .current_dir(site)
         .stderr(Stdio::piped())
         .spawn()
         .expect("start serve");
     let stderr = child.stderr.take().expect("stderr");
     let server = Server(child);
     let mut lines = BufReader::new(stderr).lines();
+    let mut before = String::new();
     let address = loop {
         let line = lines
             .next()
-            .expect("serve printed its address")
+            .unwrap_or_else(|| panic!("serve ended without saying where it serves:\n{before}"))
             .expect("line");
+        before.push_str(&line);
+        before.push('\n');
         if let Some(rest) = line.split(" at http://").nth(1) {
             break rest.split('/').next().unwrap_or_default().to_string();
         }
     };
     // Keep reading the terminal output so the server never blocks on a full pipe; collect it for asserts.
-    let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let log = std::sync::Arc::new(std::sync::Mutex::new(before));
     let sink = log.clone();
     std::thread::spawn(move || {
         for line in lines.map_while(Result::ok) {
@@ -107,6 +126,18 @@ fn serves_rebuilds_reloads_and_shows_problems() {
             }
         }
     });
+    Running {
+        _server: server,
+        address,
+        log,
+    }
+}
+
+#[test]
+fn serves_rebuilds_reloads_and_shows_problems() {
+    let site = site_copy("basic", "serve");
+    let running = start(&site);
+    let address = running.address.clone();
 
     let (status, home) = get(&address, "/");
     assert_eq!(status, 200);
@@ -202,10 +233,147 @@ fn serves_rebuilds_reloads_and_shows_problems() {
         "Fixed.",
     );
     wait_for(&address, -1, |s| s.2.is_none() && s.1 == s.0);
-    let terminal = log.lock().map(|l| l.clone()).unwrap_or_default();
+    let terminal = running.terminal();
     assert!(
         terminal.contains("broken link `@/articles/nope.md`"),
         "{terminal}"
     );
-    drop(server);
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error_naming_it_and_port() {
+    let site = site_copy("basic", "serve-port-in-use");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a port");
+    let port = taken.local_addr().expect("address").port();
+    let mut child = bin()
+        .args(["serve", "--port", &port.to_string()])
+        .current_dir(&site)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start serve");
+    // It must give up at once, not wait or serve on another port.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("serve kept running on a port in use");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("read stderr");
+    assert_eq!(status.code(), Some(2), "{err}");
+    let first = err.lines().next().unwrap_or_default();
+    assert!(first.starts_with("error: "), "{err}");
+    assert!(first.contains(&format!(":{port}")), "names the port: {err}");
+    assert!(first.contains("--port"), "says how to pick another: {err}");
+    assert!(
+        first.to_lowercase().contains("in use"),
+        "says the port is in use: {err}"
+    );
+    drop(taken);
+}
+
+#[test]
+fn a_site_broken_at_start_shows_the_error_page_and_recovers_when_fixed() {
+    let site = site_copy("basic", "serve-broken-start");
+    edit(&site, "bouncebook.toml", "title =", "titel =");
+    let running = start(&site);
+    let address = &running.address;
+    let (version, output, errors) = next_state(address, -1);
+    assert_eq!(output, 0, "nothing was built");
+    let errors = errors.unwrap_or_default();
+    assert!(
+        errors.contains("bouncebook.toml:1:1: unknown field `titel`"),
+        "{errors}"
+    );
+    // Every page is the error page until the site builds: what is wrong, escaped, and the script that reloads it.
+    for path in ["/", "/articles/relay-denied/"] {
+        let (status, page) = get(address, path);
+        assert_eq!(status, 500, "{path}");
+        assert!(
+            page.contains("<h1>The site could not be built</h1>"),
+            "{page}"
+        );
+        assert!(
+            page.contains("bouncebook.toml:1:1: unknown field `titel`"),
+            "{page}"
+        );
+        assert!(
+            page.contains("<script src=\"/__bouncebook/live.js\" data-version=\"0\">"),
+            "{page}"
+        );
+    }
+    assert!(
+        running.terminal().contains("unknown field `titel`"),
+        "{}",
+        running.terminal()
+    );
+
+    edit(&site, "bouncebook.toml", "titel =", "title =");
+    let (version, output, errors) = wait_for(address, version, |s| s.1 > 0);
+    assert_eq!((output, errors), (version, None));
+    let (status, home) = get(address, "/");
+    assert_eq!(status, 200);
+    assert!(home.contains("/__bouncebook/live.js"), "{home}");
+    assert_eq!(get(address, "/articles/relay-denied/").0, 200);
+}
+
+#[test]
+fn a_template_broken_while_serving_is_reported_over_the_last_good_pages() {
+    let site = site_copy("basic", "serve-template");
+    let valid =
+        "{% extends \"base.html\" %}{% block main %}<h1>Tag {{ tag }}</h1>{% endblock main %}";
+    std::fs::create_dir_all(site.join("templates")).expect("mkdir");
+    std::fs::write(site.join("templates/tag.html"), valid).expect("write");
+    let running = start(&site);
+    let address = &running.address;
+    let (version, output, errors) = next_state(address, -1);
+    assert_eq!((output, errors), (version, None));
+    assert!(
+        get(address, "/tags/quota/")
+            .1
+            .contains("<h1>Tag quota</h1>")
+    );
+
+    std::fs::write(site.join("templates/tag.html"), "{% if %}").expect("write");
+    let (failed, stuck, errors) = wait_for(address, version, |s| s.2.is_some());
+    let errors = errors.unwrap_or_default();
+    assert!(
+        errors.contains("templates/tag.html"),
+        "names the template: {errors}"
+    );
+    assert_eq!(stuck, output, "the failed build wrote no pages");
+    assert!(failed > stuck);
+    // The last good pages stay up, each with the script that shows the problem over it.
+    let (status, page) = get(address, "/tags/quota/");
+    assert_eq!(status, 200);
+    assert!(page.contains("<h1>Tag quota</h1>"), "{page}");
+    assert!(page.contains("/__bouncebook/live.js"), "{page}");
+    assert!(
+        running.terminal().contains("templates/tag.html"),
+        "{}",
+        running.terminal()
+    );
+
+    std::fs::write(
+        site.join("templates/tag.html"),
+        valid.replace("Tag", "Topic"),
+    )
+    .expect("write");
+    wait_for(address, failed, |s| s.2.is_none() && s.1 == s.0);
+    assert!(
+        get(address, "/tags/quota/")
+            .1
+            .contains("<h1>Topic quota</h1>")
+    );
 }

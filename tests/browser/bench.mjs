@@ -3,21 +3,12 @@
 //
 //   node tests/browser/bench.mjs [runs]
 
-import { serve, launch, siteUnderTest, checkerPath, paste, ROOT, readFileSync, readdirSync, join } from "./support.mjs";
-import { brotliCompressSync, gzipSync, constants } from "node:zlib";
+import { serve, launch, siteUnderTest, checkerPath, paste, embedDownloads, brotli, ROOT, readFileSync, readdirSync, join } from "./support.mjs";
+import { gzipSync } from "node:zlib";
 
 const runs = Number(process.argv[2] ?? 60);
 const site = siteUnderTest();
 const server = await serve(site.dir, { headers: () => ({ "access-control-allow-origin": "*" }) });
-// Another site's page with nothing but the snippet, loading the widget from the knowledge base: everything it
-// downloads, the widget downloaded.
-const provider = await serve(site.dir, {
-  pages: {
-    "/embed.html":
-      `<!doctype html><meta charset="utf-8"><script type="module" src="${server.url}/widget/bounce-checker.js"></script>` +
-      "<bounce-checker></bounce-checker>",
-  },
-});
 const browser = await launch();
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -95,22 +86,10 @@ try {
     samples[name] = { median: median(times), drawn: median(drawn), bytes: Buffer.byteLength(text) };
   }
 
-  // What an embedding page downloads, file by file, compressed as a static host would serve it. (On the
-  // knowledge base's own pages the widget also imports the site's search module and index.)
-  const embed = await browser.newPage();
-  const fetched = [];
-  embed.on("response", (r) => fetched.push(r));
-  await embed.goto(provider.url + "/embed.html");
-  await embed.waitForFunction(() => document.querySelector("bounce-checker")?._ready === true);
-  const downloads = [];
-  for (const r of fetched) {
-    const path = new URL(r.url()).pathname;
-    // The worker imports checker.js again (its own module map); a host's cache headers make that a cache hit.
-    if (path === "/embed.html" || downloads.some((d) => d.path === path)) continue;
-    const bytes = await r.body().catch(() => Buffer.alloc(0));
-    downloads.push({ path, raw: bytes.length, brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length });
-  }
-  await embed.close();
+  // What an embedding page downloads, file by file, compressed as a static host would serve it (another site's
+  // page with nothing but the snippet; on the knowledge base's own pages the widget also imports the site's
+  // search module and index). The budget test measures the same.
+  const { downloads } = await embedDownloads(browser, site.dir);
 
   // The widget's own files, as built.
   const widget = join(site.dir, "widget");
@@ -123,13 +102,13 @@ try {
         name,
         raw: bytes.length,
         gzip: gzipSync(bytes, { level: 9 }).length,
-        brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+        brotli: brotli(bytes),
       };
     });
 
   console.log(
     JSON.stringify({
-      site: site.real ? "built" : "stand-in",
+      site: "built",
       files,
       downloads,
       runs,
@@ -143,5 +122,4 @@ try {
 } finally {
   await browser.close();
   await server.close();
-  await provider.close();
 }

@@ -9,9 +9,11 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { serve, launch, siteUnderTest, paste, shown, ARTIFACTS, mkdirSync, join } from "./support.mjs";
+import {
+  serve, launch, siteUnderTest, paste, shown, layout, contrasts, ARTIFACTS, mkdirSync, readFileSync, join,
+} from "./support.mjs";
 
-let kb, provider, browser;
+let kb, provider, browser, site;
 
 const PAYLOADS = [
   `<script>window.__pwned = "script"</script>550 5.1.1 <a@example.com>: user unknown`,
@@ -24,9 +26,9 @@ const PAYLOADS = [
 ];
 
 before(async () => {
-  const site = siteUnderTest();
+  site = JSON.parse(readFileSync(join(siteUnderTest().dir, "widget/site.json"), "utf8"));
   // The knowledge base: module scripts, fetch() and stylesheets across origins need CORS.
-  kb = await serve(site.dir, { headers: () => ({ "access-control-allow-origin": "*" }) });
+  kb = await serve(siteUnderTest().dir, { headers: () => ({ "access-control-allow-origin": "*" }) });
   const strict = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
   const linked = `default-src 'self' ${kb.origin}; script-src 'self' ${kb.origin} 'wasm-unsafe-eval'`;
   const page = (src, kbAttr) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -35,7 +37,7 @@ before(async () => {
 <body><header>Example Hosting help centre</header><main><h1>Why did my email bounce?</h1>
 <bounce-checker kb="${kbAttr}"></bounce-checker></main></body></html>`;
   // The provider's site: its own pages, and (for the copied mode) the widget folder as the KB built it.
-  provider = await serve(site.dir, {
+  provider = await serve(siteUnderTest().dir, {
     headers: (path) => ({ "content-security-policy": path.startsWith("/linked") ? linked : strict }),
     pages: {
       "/copied/": page("/widget/bounce-checker.js", kb.url + "/"),
@@ -72,6 +74,7 @@ for (const mode of ["copied", "linked"]) {
     const report = await paste(page, "550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown in local recipient table");
     assert.equal(report.bounces[0].reason, "userunknown");
     const got = await shown(page);
+    assert.equal(got.cards[0].title, site.rules.reasons.find((r) => r.reason === "userunknown")?.title, "the heading the reader sees");
     assert.equal(got.cards[0].recipient, "bob@example.org");
     const accent = await page.evaluate(() => {
       const a = document.querySelector("bounce-checker").shadowRoot.querySelector(".bc-search-link a");
@@ -130,6 +133,13 @@ for (const mode of ["copied", "linked"]) {
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await paste(page, "550 5.7.1 Service unavailable; Client host [203.0.113.25] blocked using zen.spamhaus.org");
+    // On the host's page, themed by it: the answer is on screen, nothing scrolls sideways, the card's text
+    // stands out from the card.
+    const l = await layout(page, ".bc-card .bc-title", "bounce-checker");
+    assert.ok(l.overflow <= 0, `the host's page scrolls sideways by ${l.overflow}px`);
+    assert.ok(l.inView, `the answer's heading is not on screen: ${JSON.stringify(l)}`);
+    const low = (await contrasts(page, ".bc-card", "bounce-checker")).filter((c) => c.ratio < 4.5);
+    assert.deepEqual(low, [], "text under 4.5:1 against its background");
     await page.screenshot({ path: join(ARTIFACTS, `embed-${mode}.png`), fullPage: true });
     await page.close();
   });

@@ -191,9 +191,10 @@ fn widget() -> Result<()> {
             .map(String::from)
             .collect();
         println!(
-            "  another site's page with only the snippet downloads {} files, {:.1} KB brotli (budget 150 KB){}",
+            "  another site's page with only the snippet downloads {} files, {:.1} KB brotli (budget {:.1} KB){}",
             downloads.len(),
             total as f64 / 1000.0,
+            crate::wasm::WIDGET_BUDGET as f64 / 1000.0,
             if extra.is_empty() {
                 String::new()
             } else {

@@ -85,76 +85,66 @@ fn ensure_node_modules() -> Result<()> {
 }
 
 /// The site the end-to-end tests run against: `$BOUNCEBOOK_SITE` when set, else the bundled knowledge base
-/// built by `bouncebook build` into `target/browser-site/`. `None` when this generator cannot build a site yet:
-/// the tests then assemble a stand-in from the widget and `content/`.
-fn site() -> Result<Option<PathBuf>> {
+/// built by `bouncebook build` into `target/browser-site/`. A build that fails fails the run: the tests never
+/// fall back to a smaller site.
+fn site() -> Result<PathBuf> {
     if let Some(dir) = std::env::var_os("BOUNCEBOOK_SITE") {
-        return Ok(Some(PathBuf::from(dir)));
+        return Ok(PathBuf::from(dir));
     }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let probe = Command::new(&cargo)
-        .args([
-            "run",
+    let out = target_dir().join("browser-site");
+    run(
+        "bouncebook build (the bundled knowledge base, for the browser tests)",
+        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args([
+                "run",
+                "--quiet",
+                "-p",
+                "generator",
+                "--bin",
+                "bouncebook",
+                "--",
+                "build",
+                "--output",
+            ])
+            .arg(&out),
+    )?;
+    Ok(out)
+}
+
+/// The debug `bouncebook` (the serve test runs it as a process), built when it is not up to date.
+fn bouncebook() -> Result<PathBuf> {
+    run(
+        "cargo build -p generator --bin bouncebook",
+        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())).args([
+            "build",
             "--quiet",
             "-p",
             "generator",
             "--bin",
             "bouncebook",
-            "--",
-            "build",
-            "--help",
-        ])
-        .current_dir(root())
-        .output()
-        .context("failed to run bouncebook")?;
-    if !probe.status.success() {
-        eprintln!(
-            "note: `bouncebook build` is not there yet; the browser tests use a stand-in site"
-        );
-        return Ok(None);
-    }
-    // Build into the target folder when the command takes an output folder; else where the config says.
-    let help = String::from_utf8_lossy(&probe.stdout);
-    let flag = ["--output", "--out-dir", "--out"].into_iter().find(|f| {
-        help.contains(&format!("{f} "))
-            || help.contains(&format!("{f}="))
-            || help.contains(&format!("{f}\n"))
-    });
-    let mut cmd = Command::new(&cargo);
-    cmd.args([
-        "run",
-        "--quiet",
-        "-p",
-        "generator",
-        "--bin",
-        "bouncebook",
-        "--",
-        "build",
-    ]);
-    let out = match flag {
-        Some(flag) => {
-            let out = target_dir().join("browser-site");
-            cmd.arg(flag).arg(&out);
-            out
-        }
-        None => root().join("public"),
-    };
-    run(
-        "bouncebook build (the bundled knowledge base, for the browser tests)",
-        &mut cmd,
+        ]),
     )?;
-    Ok(Some(out))
+    let bin = target_dir()
+        .join("debug")
+        .join(format!("bouncebook{}", std::env::consts::EXE_SUFFIX));
+    if !bin.is_file() {
+        bail!("{} is missing after building it", bin.display());
+    }
+    Ok(bin)
 }
 
 /// Runs `tests/browser/*.test.mjs`.
 pub fn end_to_end() -> Result<()> {
     ensure_node_modules()?;
     let mut cmd = Command::new("node");
-    cmd.args(["--test", "--test-concurrency=1", "tests/browser/"]);
-    if let Some(site) = site()? {
-        cmd.env("BOUNCEBOOK_SITE", site);
-    }
-    cmd.env("BOUNCEBOOK_WIDGET_DIR", crate::wasm::widget_dir());
+    cmd.args(["--test", "--test-concurrency=1", "tests/browser/"])
+        .env("BOUNCEBOOK_SITE", site()?)
+        .env(
+            "BOUNCEBOOK_WIDGET_BUDGET",
+            crate::wasm::WIDGET_BUDGET.to_string(),
+        )
+        .env("BOUNCEBOOK_BIN", bouncebook()?)
+        .env(crate::ci::SKIP_LOG, crate::ci::skip_log());
     run(
         "end-to-end tests in headless Chromium (tests/browser)",
         &mut cmd,
@@ -168,12 +158,10 @@ pub fn bench(runs: usize) -> Result<serde_json::Value> {
     }
     ensure_node_modules()?;
     let mut cmd = Command::new("node");
-    cmd.arg("tests/browser/bench.mjs").arg(runs.to_string());
-    if let Some(site) = site()? {
-        cmd.env("BOUNCEBOOK_SITE", site);
-    }
+    cmd.arg("tests/browser/bench.mjs")
+        .arg(runs.to_string())
+        .env("BOUNCEBOOK_SITE", site()?);
     let out = cmd
-        .env("BOUNCEBOOK_WIDGET_DIR", crate::wasm::widget_dir())
         .current_dir(root())
         .output()
         .context("failed to run node tests/browser/bench.mjs")?;

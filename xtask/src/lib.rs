@@ -3,6 +3,7 @@
 pub mod accuracy;
 pub mod bench;
 pub mod browser;
+pub mod ci;
 pub mod lines;
 pub mod sites;
 pub mod wasm;

@@ -112,3 +112,44 @@ pub fn main_of(html: &str) -> String {
         .map_or(html.len(), |i| i + "</main>".len());
     html[start..end].to_string()
 }
+
+/// Whether this runs under CI (`CI` set to anything but empty, `0` or `false`), where no test may skip.
+pub fn is_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"))
+}
+
+/// Skips the test named `test` because of `why` (what is missing and how to get it): under CI it fails the test
+/// instead; else it prints `SKIPPED test: why` past the test harness's capture, so it shows even though the test
+/// passes, and adds the line to the log `cargo xtask test` counts at the end (`BOUNCEBOOK_SKIP_LOG`; the same
+/// as `xtask::ci::skip`). The caller returns right after.
+pub fn skip(test: &str, why: &str) {
+    use std::io::Write as _;
+    assert!(!is_ci(), "{test}: {why}; under CI=true no test may skip");
+    let line = format!("SKIPPED {test}: {why}");
+    let _ = writeln!(std::io::stderr(), "{line}");
+    if let Some(path) = std::env::var_os("BOUNCEBOOK_SKIP_LOG") {
+        let _ = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .and_then(|mut f| writeln!(f, "{line}"));
+    }
+}
+
+/// The files under `dir` (recursively) whose names end with `suffix`.
+pub fn count_files(dir: &Path, suffix: &str) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| {
+            let path = e.path();
+            if path.is_dir() {
+                count_files(&path, suffix)
+            } else {
+                usize::from(path.to_string_lossy().ends_with(suffix))
+            }
+        })
+        .sum()
+}
