@@ -23,6 +23,7 @@ pub mod code;
 mod diagnosis;
 pub mod dsn;
 mod extract;
+mod html;
 mod message;
 pub mod mime;
 pub mod normalize;
