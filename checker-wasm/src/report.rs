@@ -3,7 +3,8 @@
 //! JavaScript and what the widget draws.
 
 use crate::site::Site;
-use diagnosis::{Bounce, Diagnosis, Kind, Reason, ReplyCode, RuleSet, StatusCode};
+pub use diagnosis::EvidenceKind;
+use diagnosis::{Bounce, Diagnosis, Kind, Reason, RuleSet};
 use serde::{Deserialize, Serialize};
 
 /// The whole answer for one pasted text.
@@ -105,55 +106,6 @@ pub struct Span {
     pub kind: EvidenceKind,
 }
 
-/// What a span of evidence shows. Declared from the weakest to the strongest: where spans overlap, the
-/// stronger one is highlighted (a status code inside a diagnostic sentence shows as a status code).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum EvidenceKind {
-    /// The server's diagnostic sentence.
-    Diagnostic,
-    /// The phrase a rule matched.
-    Phrase,
-    /// An SMTP reply code.
-    Reply,
-    /// An enhanced status code.
-    Status,
-    /// The recipient address.
-    Recipient,
-}
-
-/// Every kind, weakest first.
-const KINDS: [EvidenceKind; 5] = [
-    EvidenceKind::Diagnostic,
-    EvidenceKind::Phrase,
-    EvidenceKind::Reply,
-    EvidenceKind::Status,
-    EvidenceKind::Recipient,
-];
-
-impl EvidenceKind {
-    /// The name used in class names and JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EvidenceKind::Diagnostic => "diagnostic",
-            EvidenceKind::Phrase => "phrase",
-            EvidenceKind::Reply => "reply",
-            EvidenceKind::Status => "status",
-            EvidenceKind::Recipient => "recipient",
-        }
-    }
-
-    fn parse(s: &str) -> EvidenceKind {
-        match s {
-            "recipient" => EvidenceKind::Recipient,
-            "status" => EvidenceKind::Status,
-            "reply" => EvidenceKind::Reply,
-            "phrase" => EvidenceKind::Phrase,
-            _ => EvidenceKind::Diagnostic,
-        }
-    }
-}
-
 /// The name of a [`Kind`], as the engine serialises it.
 pub fn kind_name(kind: Kind) -> &'static str {
     match kind {
@@ -186,9 +138,7 @@ pub fn build(
         let spans: Vec<_> = bounce
             .evidence
             .iter()
-            .filter_map(|e| {
-                clamp(text, e.start, e.end).map(|(s, t)| (s, t, EvidenceKind::parse(e.kind)))
-            })
+            .filter_map(|e| clamp(text, e.start, e.end).map(|(s, t)| (s, t, e.kind)))
             .collect();
         raw.extend(&spans);
         card.evidence = spans
@@ -255,16 +205,16 @@ impl Links<'_> {
 
 fn card(b: &Bounce, rules: &RuleSet, links: &Links<'_>) -> Card {
     let info = rules.reason_info(b.reason);
-    let reply = b.reply_code.as_deref().map(|code| {
-        let entry = ReplyCode::parse(code).and_then(|c| rules.reply_info(c));
+    let reply = b.reply_code.map(|code| {
+        let entry = rules.reply_info(code);
         Code {
             code: code.to_string(),
             title: entry.map(|e| e.title.clone()),
             meaning: entry.map(|e| e.meaning.clone()),
         }
     });
-    let status = b.status.as_deref().map(|code| {
-        let entry = StatusCode::parse(code).and_then(|c| rules.status_info(c));
+    let status = b.status.map(|code| {
+        let entry = rules.status_info(code);
         Code {
             code: code.to_string(),
             title: entry.map(|e| e.title.clone()),
@@ -290,7 +240,7 @@ fn card(b: &Bounce, rules: &RuleSet, links: &Links<'_>) -> Card {
         remote_mta: b.remote_mta.clone(),
         command: b.command.clone(),
         feedback_type: b.feedback_type.clone(),
-        rules: b.rules.clone(),
+        rules: b.decided_by.iter().map(ToString::to_string).collect(),
         article: b.article.as_deref().and_then(|a| links.article(a)),
         tree: b.tree.as_deref().and_then(|t| links.tree(t)),
         evidence: Vec::new(),
@@ -337,7 +287,12 @@ pub fn merge(spans: &[(usize, usize, EvidenceKind)]) -> Vec<Span> {
         let Some(&(e, _, _)) = events.get(i) else {
             break;
         };
-        let Some(kind) = KINDS.iter().rev().copied().find(|&k| open[k as usize] > 0) else {
+        let Some(kind) = EvidenceKind::ALL
+            .iter()
+            .rev()
+            .copied()
+            .find(|&k| open[k as usize] > 0)
+        else {
             continue;
         };
         match out.last_mut() {

@@ -2,7 +2,7 @@
 //! order, fall back to the status code table, and point at the evidence.
 
 use crate::code::{self, ReplyCode, StatusCode};
-use crate::diagnosis::{Bounce, Diagnosis, Evidence, Kind};
+use crate::diagnosis::{Bounce, DecidedBy, Diagnosis, Evidence, EvidenceKind, Kind, StatusEntry};
 use crate::dsn;
 use crate::extract;
 use crate::message::{self, Document, Shape};
@@ -299,7 +299,13 @@ fn classify_one(input: &[u8], rules: &RuleSet) -> Diagnosis {
             }
         });
         any_hit |= hit.is_some() || decisive.is_some() || local_program;
-        let (reason, rule_ids, phrase_span, rule) = match (hit, decisive) {
+        let table = |info: &crate::rules::CodeInfo| {
+            Some(DecidedBy::StatusCode(StatusEntry {
+                code: facts.status?,
+                any_class: info.code.starts_with("X."),
+            }))
+        };
+        let (reason, decided_by, phrase_span, rule) = match (hit, decisive) {
             // Generic failure words give way to what the status code table says.
             (Some((_, h)), _)
                 if rules.rules[h.rule].reason == Reason::OnHold
@@ -311,43 +317,32 @@ fn classify_one(input: &[u8], rules: &RuleSet) -> Diagnosis {
             {
                 let info = facts.status.and_then(|s| rules.status_info(s));
                 let reason = info.and_then(|i| i.reason).unwrap_or(Reason::OnHold);
-                (
-                    reason,
-                    info.map(|i| vec![format!("status-code:{}", i.code)])
-                        .unwrap_or_default(),
-                    None,
-                    None,
-                )
+                (reason, info.and_then(table), None, None)
             }
             (Some((p, h)), _) => {
                 let rule = &rules.rules[h.rule];
                 let (s, t) = p.normalized.source_range(h.start, h.end);
                 (
                     rule.reason,
-                    vec![rule.id.clone()],
+                    Some(DecidedBy::Rule(rule.id.clone())),
                     p.input_span(s, t, &text),
                     Some(rule),
                 )
             }
             (None, _) if local_program => (
                 Reason::MailerError,
-                vec!["dsn:x-unix".to_string()],
+                Some(DecidedBy::LocalProgram),
                 None,
                 None,
             ),
             (None, Some(info)) => {
                 let reason = info.reason.unwrap_or(Reason::OnHold);
-                (
-                    reason,
-                    vec![format!("status-code:{}", info.code)],
-                    None,
-                    None,
-                )
+                (reason, table(info), None, None)
             }
             (None, None) => {
                 let has_text = !body_pieces.iter().all(|p| p.normalized.text.is_empty());
                 let (reason, by) = fallback_reason(&e, &facts, rules, has_text);
-                (reason, by.into_iter().collect(), None, None)
+                (reason, by, None, None)
             }
         };
         // A DSN that reports success or a relay is not a failure, whatever its text says.
@@ -383,7 +378,7 @@ fn classify_one(input: &[u8], rules: &RuleSet) -> Diagnosis {
         bounces.push(finish(
             e,
             reason,
-            rule_ids,
+            decided_by,
             rule,
             phrase_span,
             command,
@@ -648,33 +643,37 @@ fn fill_codes_from(e: &mut Entry, p: &Piece, input: &str) {
 }
 
 /// When no wording matched: the status code table, then a bare reply code, then `onhold`/`undefined`.
-/// The reason when no wording decided, and what gave it (`status-code:X.2.1`, `reply-code:550`,
-/// `dsn:x-unix`, `status-class:2`), so every answer can say what it rests on.
+/// The reason when no wording decided, and what gave it, so every answer can say what it rests on.
 fn fallback_reason(
     e: &Entry,
     facts: &Facts<'_>,
     rules: &RuleSet,
     has_text: bool,
-) -> (Reason, Option<String>) {
+) -> (Reason, Option<DecidedBy>) {
     // A success code in a report is a delivery (RFC 3463 class 2).
     if let Some(s) = facts.status.filter(|s| s.class == 2) {
-        return (Reason::Delivered, Some(format!("status-class:{}", s.class)));
+        return (Reason::Delivered, Some(DecidedBy::StatusClass(s.class)));
     }
-    if let Some(info) = facts.status.and_then(|s| rules.status_info(s))
+    if let Some(code) = facts.status
+        && let Some(info) = rules.status_info(code)
         && let Some(r) = info.reason
     {
-        return (r, Some(format!("status-code:{}", info.code)));
+        let entry = StatusEntry {
+            code,
+            any_class: info.code.starts_with("X."),
+        };
+        return (r, Some(DecidedBy::StatusCode(entry)));
     }
     if e.diagnostic_type
         .as_deref()
         .is_some_and(|t| t.starts_with("x-unix"))
     {
-        return (Reason::MailerError, Some("dsn:x-unix".to_string()));
+        return (Reason::MailerError, Some(DecidedBy::LocalProgram));
     }
-    if let Some(info) = facts.reply.and_then(|c| rules.reply_info(c))
-        && let Some(r) = info.reason
+    if let Some(code) = facts.reply
+        && let Some(r) = rules.reply_info(code).and_then(|i| i.reason)
     {
-        return (r, Some(format!("reply-code:{}", info.code)));
+        return (r, Some(DecidedBy::ReplyCode(code)));
     }
     if has_text || !e.pieces.is_empty() {
         (Reason::OnHold, None)
@@ -735,7 +734,7 @@ fn line_range(input: &str, anchor: (usize, usize)) -> Option<(usize, usize)> {
 fn finish(
     e: Entry,
     reason: Reason,
-    rule_ids: Vec<String>,
+    decided_by: Option<DecidedBy>,
     rule: Option<&crate::rules::Rule>,
     phrase: Option<(usize, usize)>,
     command: Option<&str>,
@@ -756,7 +755,7 @@ fn finish(
         .filter(|_| reason.is_failure());
     let info = rules.reason_info(reason);
     let mut evidence = Vec::new();
-    let mut push = |span: Option<(usize, usize)>, kind: &'static str| {
+    let mut push = |span: Option<(usize, usize)>, kind: EvidenceKind| {
         if let Some((start, end)) = span
             && start < end
             && !evidence
@@ -766,12 +765,12 @@ fn finish(
             evidence.push(Evidence { start, end, kind });
         }
     };
-    push(e.recipient_span, "recipient");
-    push(e.reply.and_then(|r| r.1), "reply");
-    push(e.status.and_then(|s| s.1), "status");
-    push(phrase, "phrase");
+    push(e.recipient_span, EvidenceKind::Recipient);
+    push(e.reply.and_then(|r| r.1), EvidenceKind::Reply);
+    push(e.status.and_then(|s| s.1), EvidenceKind::Status);
+    push(phrase, EvidenceKind::Phrase);
     if phrase.is_none() {
-        push(e.diagnostic_span, "diagnostic");
+        push(e.diagnostic_span, EvidenceKind::Diagnostic);
     }
     evidence.sort_by_key(|x| (x.start, x.end));
     let action = e.action.clone().or_else(|| {
@@ -787,8 +786,8 @@ fn finish(
     Bounce {
         recipient: e.recipient,
         action,
-        status: status.map(|s| s.to_string()),
-        reply_code: e.reply.map(|r| r.0.to_string()),
+        status,
+        reply_code: e.reply.map(|r| r.0),
         reason,
         // The address is bad whatever the class of the reply; only a temporary "no mail accepted" is soft.
         hard_bounce: reason.is_hard() && (reason != Reason::NotAccept || permanent != Some(false)),
@@ -800,7 +799,7 @@ fn finish(
         diagnostic: e.diagnostic,
         remote_mta: e.remote_mta,
         command: command.map(str::to_string),
-        rules: rule_ids,
+        decided_by,
         evidence,
         article: rule
             .and_then(|r| r.article.clone())
@@ -842,7 +841,7 @@ fn fallback(reason: Reason, rules: &RuleSet) -> Bounce {
         diagnostic: None,
         remote_mta: None,
         command: None,
-        rules: Vec::new(),
+        decided_by: None,
         evidence: Vec::new(),
         article: info.and_then(|i| i.article.clone()),
         tree: info.and_then(|i| i.tree.clone()),
@@ -905,7 +904,7 @@ fn feedback(
                 b.evidence.push(Evidence {
                     start,
                     end,
-                    kind: "recipient",
+                    kind: EvidenceKind::Recipient,
                 });
             }
             b
@@ -928,7 +927,7 @@ fn jmrp(doc: &Document, text: &str, rules: &RuleSet) -> Option<Diagnosis> {
         b.evidence.push(Evidence {
             start: span.0,
             end: span.1,
-            kind: "recipient",
+            kind: EvidenceKind::Recipient,
         });
     }
     b.recipient = Some(addr);
@@ -956,7 +955,7 @@ fn unsubscribe(doc: &Document, text: &str, rules: &RuleSet) -> Option<Diagnosis>
         b.evidence.push(Evidence {
             start: span.0,
             end: span.1,
-            kind: "recipient",
+            kind: EvidenceKind::Recipient,
         });
     }
     Some(Diagnosis {
@@ -1003,7 +1002,7 @@ fn auto_reply(
         b.evidence.push(Evidence {
             start: at,
             end: at + r.len(),
-            kind: "recipient",
+            kind: EvidenceKind::Recipient,
         });
     }
     b.diagnostic = doc.header("subject").map(str::to_string);
@@ -1059,8 +1058,8 @@ fn ses_report(n: &crate::ses::Notification, text: &str, rules: &RuleSet) -> Diag
             b.recipient = Some(r.address.clone());
             b.feedback_type = r.feedback_type.clone();
             if let Some(d) = &r.diagnostic {
-                b.reply_code = code::find_reply(d).map(|f| f.code.to_string());
-                b.status = code::find_status(d).map(|f| f.code.to_string());
+                b.reply_code = code::find_reply(d).map(|f| f.code);
+                b.status = code::find_status(d).map(|f| f.code);
                 b.diagnostic = Some(d.clone());
                 b.action = Some("delivered".into());
             }
@@ -1068,7 +1067,7 @@ fn ses_report(n: &crate::ses::Notification, text: &str, rules: &RuleSet) -> Diag
                 b.evidence.push(Evidence {
                     start,
                     end,
-                    kind: "recipient",
+                    kind: EvidenceKind::Recipient,
                 });
             }
             b

@@ -13,7 +13,7 @@
 //! let b = &d.bounces[0];
 //! assert_eq!(b.reason, Reason::UserUnknown);
 //! assert_eq!(b.recipient.as_deref(), Some("bob@example.com"));
-//! assert_eq!(b.status.as_deref(), Some("5.1.1"));
+//! assert_eq!(b.status.map(|s| s.to_string()).as_deref(), Some("5.1.1"));
 //! assert!(b.hard_bounce);
 //! ```
 
@@ -33,7 +33,7 @@ pub mod ses;
 
 pub use classify::{MAX_INPUT, classify};
 pub use code::{ReplyCode, StatusCode};
-pub use diagnosis::{Bounce, Diagnosis, Evidence, Kind};
+pub use diagnosis::{Bounce, DecidedBy, Diagnosis, Evidence, EvidenceKind, Kind, StatusEntry};
 pub use reason::{Actor, Reason, UnknownReason};
 pub use rules::{RuleError, RuleSet, Source};
 

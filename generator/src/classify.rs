@@ -153,10 +153,10 @@ fn write_human(out: &mut dyn Write, o: &Outcome, color: bool, rules: &RuleSet) -
         };
         row(out, "what happened", &format!("{title} ({})", b.reason))?;
         let mut codes = Vec::new();
-        if let Some(r) = &b.reply_code {
+        if let Some(r) = b.reply_code {
             codes.push(format!("reply {r}"));
         }
-        if let Some(s) = &b.status {
+        if let Some(s) = b.status {
             codes.push(format!("status {s}"));
         }
         match b.permanent {
@@ -185,8 +185,8 @@ fn write_human(out: &mut dyn Write, o: &Outcome, color: bool, rules: &RuleSet) -
         if let Some(a) = &b.article {
             row(out, "read", a)?;
         }
-        if !b.rules.is_empty() {
-            row(out, "decided by", &b.rules.join(", "))?;
+        if let Some(by) = &b.decided_by {
+            row(out, "decided by", &by.to_string())?;
         }
     }
     Ok(())

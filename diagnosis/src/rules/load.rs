@@ -716,8 +716,7 @@ fn check_examples(set: &RuleSet, errors: &mut Vec<RuleError>) {
                 ));
                 continue;
             };
-            let by = b.rules.first().map(String::as_str).unwrap_or("");
-            if by == rule.id {
+            if b.decided_by.as_ref().and_then(crate::DecidedBy::rule_id) == Some(rule.id.as_str()) {
                 reached = true;
             } else if b.reason != rule.reason {
                 errors.push(RuleError::new(
@@ -727,13 +726,13 @@ fn check_examples(set: &RuleSet, errors: &mut Vec<RuleError>) {
                         rule.id,
                         rule.reason,
                         b.reason,
-                        why_not(set, rule, ex, b, by)
+                        why_not(set, rule, ex, b)
                     ),
                 ));
             } else if first_problem.is_none() {
                 first_problem = Some(format!(
                     "its example {ex:?} gets the same reason another way: {}",
-                    why_not(set, rule, ex, b, by)
+                    why_not(set, rule, ex, b)
                 ));
             }
         }
@@ -749,9 +748,8 @@ fn check_examples(set: &RuleSet, errors: &mut Vec<RuleError>) {
     }
 }
 
-/// Why `rule` did not decide its example `ex`, which came out as `b` (decided by `by`, empty when nothing did),
-/// and what the writer can do about it.
-fn why_not(set: &RuleSet, rule: &Rule, ex: &str, b: &crate::Bounce, by: &str) -> String {
+/// Why `rule` did not decide its example `ex`, which came out as `b`, and what the writer can do about it.
+fn why_not(set: &RuleSet, rule: &Rule, ex: &str, b: &crate::Bounce) -> String {
     let text = crate::normalize::Normalized::new(ex).text;
     if !rule.patterns.iter().any(|p| p.find(&text).is_some()) {
         return "none of the rule's phrases occurs in it (phrases are matched against the text lowercased, with \
@@ -760,19 +758,19 @@ fn why_not(set: &RuleSet, rule: &Rule, ex: &str, b: &crate::Bounce, by: &str) ->
             .to_string();
     }
     let facts = super::Facts {
-        reply: b.reply_code.as_deref().and_then(ReplyCode::parse),
-        status: b.status.as_deref().and_then(StatusCode::parse),
+        reply: b.reply_code,
+        status: b.status,
         command: b.command.as_deref(),
         providers: &[],
     };
     if !rule.fits(&facts) {
-        let show = |v: Option<&str>| v.unwrap_or("none").to_string();
+        let show = |v: Option<String>| v.unwrap_or_else(|| "none".to_string());
         return format!(
             "its phrases match, but its reply/status/command limits do not fit the example (reply {}, status {}, \
              command {}); widen the limits or change the example",
-            show(b.reply_code.as_deref()),
-            show(b.status.as_deref()),
-            show(b.command.as_deref())
+            show(b.reply_code.map(|c| c.to_string())),
+            show(b.status.map(|c| c.to_string())),
+            show(b.command.clone())
         );
     }
     // The hosts the example names, as classify finds most of them (a message for writers, not a decision).
@@ -803,33 +801,33 @@ fn why_not(set: &RuleSet, rule: &Rule, ex: &str, b: &crate::Bounce, by: &str) ->
             first = hosts.split(", ").next().unwrap_or("example.net")
         );
     }
-    if let Some(code) = by.strip_prefix("status-code:") {
-        return format!(
-            "its status code decides first ({code} in status-codes.toml has `decides = true`); use an example \
+    use crate::DecidedBy;
+    let other = b
+        .decided_by
+        .as_ref()
+        .and_then(DecidedBy::rule_id)
+        .and_then(|id| set.rule(id));
+    match (&b.decided_by, other) {
+        (Some(DecidedBy::StatusCode(entry)), _) => format!(
+            "its status code decides first ({entry} in status-codes.toml has `decides = true`); use an example \
              without that code, or add `{}` to the code's `yields-to` if this wording should win over it",
             rule.reason
-        );
-    }
-    if let Some(code) = by.strip_prefix("reply-code:") {
-        return format!(
+        ),
+        (Some(DecidedBy::ReplyCode(code)), _) => format!(
             "no wording decided it and the reply code's default ({code} in status-codes.toml) gave another \
              reason; correct the phrase or the example"
-        );
-    }
-    if let Some(other) = set.rule(by) {
-        return format!(
-            "rule `{by}` at {} matches it first; make that rule's phrases narrower, or this rule's file earlier \
+        ),
+        (_, Some(other)) => format!(
+            "rule `{}` at {} matches it first; make that rule's phrases narrower, or this rule's file earlier \
              in order.toml (rules in one file are tried top to bottom)",
-            other.location
-        );
+            other.id, other.location
+        ),
+        (None, _) => "no rule decided it, although this rule's phrases match; report this as a bug"
+            .to_string(),
+        (Some(by), None) => format!(
+            "`{by}` decided it first (the message's own structure, not a wording); change the example"
+        ),
     }
-    if by.is_empty() {
-        return "no rule decided it, although this rule's phrases match; report this as a bug"
-            .to_string();
-    }
-    format!(
-        "`{by}` decided it first (the message's own structure, not a wording); change the example"
-    )
 }
 
 /// Offset of the top-level line that sets `key` (`key = ...`), or 0.
