@@ -284,8 +284,8 @@ fn classify_one(input: &[u8], rules: &RuleSet) -> Diagnosis {
             .diagnostic_type
             .as_deref()
             .is_some_and(|t| t.starts_with("x-unix"));
-        let hit = find(&|t, scan| rules.decide_provider(t, scan, &facts)).or_else(|| {
-            let generic = find(&|t, scan| rules.decide_generic(t, scan, &facts));
+        let hit = find(&|t, scan| rules.first_provider_match(t, scan, &facts)).or_else(|| {
+            let generic = find(&|t, scan| rules.first_generic_match(t, scan, &facts));
             if local_program {
                 // The delivery program's own words are a mailer error ("procmail: couldn't create"), except
                 // a quota it hit: that is the recipient's full mailbox, whichever program reports it.
@@ -987,7 +987,7 @@ fn auto_reply(
     let subject_says = doc.header("subject").is_some_and(|s| {
         let subject = Normalized::new(s).text;
         rules
-            .decide_generic(&subject, &rules.scan(&subject), &Facts::default())
+            .first_generic_match(&subject, &rules.scan(&subject), &Facts::default())
             .is_some_and(|h| rules.rules[h.rule].reason == Reason::Vacation)
     });
     let from = doc.header("from").unwrap_or("").to_ascii_lowercase();

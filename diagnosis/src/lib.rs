@@ -30,6 +30,8 @@ pub mod normalize;
 mod reason;
 pub mod rules;
 pub mod ses;
+#[cfg(feature = "toml")]
+mod verify;
 
 pub use classify::{MAX_INPUT, classify};
 pub use code::{ReplyCode, StatusCode};
