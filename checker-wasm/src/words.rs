@@ -81,10 +81,14 @@ pub const ACTORS: [Actor; 4] = [
 ];
 
 impl Words {
-    /// Who must act in these words, for the report's actor name; `None` for a name this build does not know.
-    pub fn actor(&self, name: &str) -> Option<&'static str> {
-        let i = ACTORS.iter().position(|a| a.as_str() == name)?;
-        Some(self.actors[i])
+    /// Who must act, in these words.
+    pub fn actor(&self, actor: Actor) -> &'static str {
+        self.actors[match actor {
+            Actor::Sender => 0,
+            Actor::SenderAdmin => 1,
+            Actor::Recipient => 2,
+            Actor::RecipientAdmin => 3,
+        }]
     }
 }
 
@@ -239,14 +243,14 @@ mod tests {
     #[test]
     fn every_language_names_every_actor_and_keeps_placeholders() {
         for w in [&EN, &DE, &FR] {
-            for name in ["sender", "sender-admin", "recipient", "recipient-admin"] {
-                assert!(
-                    w.actor(name).is_some_and(|a| !a.is_empty()),
-                    "{} {name}",
-                    w.lang
+            for (i, a) in ACTORS.into_iter().enumerate() {
+                assert!(!w.actor(a).is_empty(), "{} {a}", w.lang);
+                assert_eq!(
+                    w.actor(a),
+                    w.actors[i],
+                    "ACTORS gives the order of `actors`"
                 );
             }
-            assert_eq!(w.actor("nobody"), None);
             for t in [w.recipients_failed, w.lines_hidden, w.chars_hidden] {
                 assert!(t.contains("{n}"), "{}: {t}", w.lang);
             }
@@ -262,7 +266,7 @@ mod tests {
             Actor::Recipient,
             Actor::RecipientAdmin,
         ] {
-            assert_eq!(EN.actor(a.as_str()), Some(a.describe()));
+            assert_eq!(EN.actor(a), a.describe());
         }
     }
 }

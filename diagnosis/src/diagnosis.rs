@@ -191,6 +191,20 @@ pub enum Kind {
     Empty,
 }
 
+impl Kind {
+    /// The name used in JSON: `bounce`, `feedback`, `auto-reply`, `delivered`, `not-a-bounce`, `empty`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Bounce => "bounce",
+            Kind::Feedback => "feedback",
+            Kind::AutoReply => "auto-reply",
+            Kind::Delivered => "delivered",
+            Kind::NotABounce => "not-a-bounce",
+            Kind::Empty => "empty",
+        }
+    }
+}
+
 /// The result of [`crate::classify`].
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Diagnosis {
@@ -236,6 +250,26 @@ mod tests {
                 serde_json::to_string(&by).expect("json"),
                 format!("\"{text}\"")
             );
+        }
+    }
+
+    #[test]
+    fn kinds_are_named_as_serde_writes_them() {
+        for k in [
+            Kind::Bounce,
+            Kind::Feedback,
+            Kind::AutoReply,
+            Kind::Delivered,
+            Kind::NotABounce,
+            Kind::Empty,
+        ] {
+            assert_eq!(
+                serde_json::to_string(&k).expect("json"),
+                format!("\"{}\"", k.as_str())
+            );
+        }
+        for k in EvidenceKind::ALL {
+            assert_eq!(serde_json::to_string(&k).expect("json"), format!("\"{k}\""));
         }
     }
 

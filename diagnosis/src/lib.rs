@@ -16,12 +16,17 @@
 //! assert_eq!(b.status.map(|s| s.to_string()).as_deref(), Some("5.1.1"));
 //! assert!(b.hard_bounce);
 //! ```
+//!
+//! [`explain::explain`] turns a [`Diagnosis`] into the answer a reader sees (titles, advice, code meanings,
+//! links to the site's pages, highlighted evidence): the browser checker draws it and `bouncebook classify`
+//! prints it. [`site`] is the file through which a built site gives its checker its rules and pages.
 
 pub mod charset;
 mod classify;
 pub mod code;
 mod diagnosis;
 pub mod dsn;
+pub mod explain;
 mod extract;
 mod html;
 mod message;
@@ -30,6 +35,7 @@ pub mod normalize;
 mod reason;
 pub mod rules;
 pub mod ses;
+pub mod site;
 #[cfg(feature = "toml")]
 mod verify;
 
