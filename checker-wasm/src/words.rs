@@ -72,13 +72,8 @@ pub struct Words {
     pub actors: [&'static str; 4],
 }
 
-/// The order of [`Words::actors`].
-pub const ACTORS: [Actor; 4] = [
-    Actor::Sender,
-    Actor::SenderAdmin,
-    Actor::Recipient,
-    Actor::RecipientAdmin,
-];
+/// The order of [`Words::actors`]: the engine's.
+pub const ACTORS: [Actor; 4] = Actor::ALL;
 
 impl Words {
     /// Who must act, in these words.
@@ -125,11 +120,13 @@ pub const EN: Words = Words {
     lines_hidden: "⋯ {n} lines not shown ⋯",
     chars_hidden: "⋯ {n} characters not shown ⋯",
     feedback_type: "Complaint type",
+    // The engine's own words, so the page and the report's `actor_words` say the same (and the wasm carries
+    // them once).
     actors: [
-        "the sender (you)",
-        "the sender's mail administrator or host",
-        "the recipient",
-        "the recipient's mail administrator",
+        Actor::Sender.describe(),
+        Actor::SenderAdmin.describe(),
+        Actor::Recipient.describe(),
+        Actor::RecipientAdmin.describe(),
     ],
 };
 
@@ -254,19 +251,6 @@ mod tests {
             for t in [w.recipients_failed, w.lines_hidden, w.chars_hidden] {
                 assert!(t.contains("{n}"), "{}: {t}", w.lang);
             }
-        }
-    }
-
-    #[test]
-    fn english_actor_words_match_the_engine() {
-        use diagnosis::Actor;
-        for a in [
-            Actor::Sender,
-            Actor::SenderAdmin,
-            Actor::Recipient,
-            Actor::RecipientAdmin,
-        ] {
-            assert_eq!(EN.actor(a), a.describe());
         }
     }
 }

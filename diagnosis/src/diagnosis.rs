@@ -21,8 +21,9 @@ pub struct Evidence {
 
 /// What a span of evidence shows. Declared from the weakest to the strongest: where spans overlap, the stronger
 /// one is highlighted (a status code inside a diagnostic sentence shows as a status code).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+///
+/// Serialised as [`EvidenceKind::as_str`]'s names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum EvidenceKind {
     /// The server's diagnostic sentence.
     Diagnostic,
@@ -61,6 +62,22 @@ impl EvidenceKind {
 impl fmt::Display for EvidenceKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for EvidenceKind {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for EvidenceKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        EvidenceKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown evidence kind `{name}`")))
     }
 }
 
@@ -173,9 +190,8 @@ fn decided_by_list<S: Serializer>(by: &Option<DecidedBy>, s: S) -> Result<S::Ok,
     s.collect_seq(by)
 }
 
-/// What the input was.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+/// What the input was. Serialised as [`Kind::as_str`]'s names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     /// A delivery failure or delay report.
     Bounce,
@@ -192,6 +208,16 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind.
+    pub const ALL: [Kind; 6] = [
+        Kind::Bounce,
+        Kind::Feedback,
+        Kind::AutoReply,
+        Kind::Delivered,
+        Kind::NotABounce,
+        Kind::Empty,
+    ];
+
     /// The name used in JSON: `bounce`, `feedback`, `auto-reply`, `delivered`, `not-a-bounce`, `empty`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -202,6 +228,24 @@ impl Kind {
             Kind::NotABounce => "not-a-bounce",
             Kind::Empty => "empty",
         }
+    }
+}
+
+// By name, as `Reason` is: serde's derive would add a visitor for indexes and bytes that the browser checker
+// (which reads reports back from JavaScript) would carry for nothing.
+impl Serialize for Kind {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Kind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown kind `{name}`")))
     }
 }
 
@@ -255,19 +299,12 @@ mod tests {
 
     #[test]
     fn kinds_are_named_as_serde_writes_them() {
-        for k in [
-            Kind::Bounce,
-            Kind::Feedback,
-            Kind::AutoReply,
-            Kind::Delivered,
-            Kind::NotABounce,
-            Kind::Empty,
-        ] {
-            assert_eq!(
-                serde_json::to_string(&k).expect("json"),
-                format!("\"{}\"", k.as_str())
-            );
+        for k in Kind::ALL {
+            let json = serde_json::to_string(&k).expect("json");
+            assert_eq!(json, format!("\"{}\"", k.as_str()));
+            assert_eq!(serde_json::from_str::<Kind>(&json).expect("reads back"), k);
         }
+        assert!(serde_json::from_str::<Kind>("\"bounced\"").is_err());
         for k in EvidenceKind::ALL {
             assert_eq!(serde_json::to_string(&k).expect("json"), format!("\"{k}\""));
         }
