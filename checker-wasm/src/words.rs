@@ -120,8 +120,7 @@ pub const EN: Words = Words {
     lines_hidden: "⋯ {n} lines not shown ⋯",
     chars_hidden: "⋯ {n} characters not shown ⋯",
     feedback_type: "Complaint type",
-    // The engine's own words, so the page and the report's `actor_words` say the same (and the wasm carries
-    // them once).
+    // The engine's own words, so the page and the report's `actor_words` say the same.
     actors: [
         Actor::Sender.describe(),
         Actor::SenderAdmin.describe(),

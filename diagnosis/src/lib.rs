@@ -44,30 +44,3 @@ pub use code::{ReplyCode, StatusCode};
 pub use diagnosis::{Bounce, DecidedBy, Diagnosis, Evidence, EvidenceKind, Kind, StatusEntry};
 pub use reason::{Actor, Reason, UnknownReason};
 pub use rules::{RuleError, RuleSet, Source};
-
-/// The input as text with the same byte offsets: invalid UTF-8 bytes become `?` one for one.
-pub fn lossless_text(input: &[u8]) -> std::borrow::Cow<'_, str> {
-    match std::str::from_utf8(input) {
-        Ok(s) => std::borrow::Cow::Borrowed(s),
-        Err(_) => {
-            let mut out = String::with_capacity(input.len());
-            let mut rest = input;
-            loop {
-                match std::str::from_utf8(rest) {
-                    Ok(s) => {
-                        out.push_str(s);
-                        break;
-                    }
-                    Err(e) => {
-                        let (good, bad) = rest.split_at(e.valid_up_to());
-                        out.push_str(std::str::from_utf8(good).unwrap_or_default());
-                        let skip = e.error_len().unwrap_or(bad.len()).max(1);
-                        out.extend(std::iter::repeat_n('?', skip));
-                        rest = &bad[skip..];
-                    }
-                }
-            }
-            std::borrow::Cow::Owned(out)
-        }
-    }
-}
