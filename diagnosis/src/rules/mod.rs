@@ -102,8 +102,9 @@ pub struct Rule {
 /// tried to reach does not exist"). Others are codes or short phrases that other servers use too, with another
 /// meaning ("sender rejected", a bare "User unknown", a numbered code): those apply only when the bounce comes
 /// from one of the provider's [`Provider::hosts`] (see [`RuleSet::providers_of`]).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
+///
+/// Written in rule files and compiled rules as `anywhere` or `hosts`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Scope {
     /// Wherever the wording occurs.
     #[default]
@@ -115,6 +116,32 @@ pub enum Scope {
 impl Scope {
     fn is_anywhere(&self) -> bool {
         *self == Scope::Anywhere
+    }
+
+    /// The name rule files use: `anywhere` or `hosts`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Anywhere => "anywhere",
+            Scope::Hosts => "hosts",
+        }
+    }
+}
+
+// By name, as `Reason` is: the browser checker reads compiled rules and would carry a derive's visitor for
+// indexes and bytes for nothing.
+impl serde::Serialize for Scope {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Scope {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        [Scope::Anywhere, Scope::Hosts]
+            .into_iter()
+            .find(|s| s.as_str() == name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown scope `{name}`")))
     }
 }
 
