@@ -2,8 +2,9 @@
 //! elements around text nodes): nothing here parses HTML, so a pasted `<script>` is shown, never run.
 
 use crate::excerpt::{Piece, excerpt};
-use crate::report::{Card, Code, Link, Report};
 use crate::words::Words;
+use diagnosis::Kind;
+use diagnosis::explain::{Card, Code, Link, Report};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use web_sys::{Document, Element, Node};
@@ -110,14 +111,14 @@ pub fn render(
         doc,
         new_tab: options.new_tab,
     };
-    if report.kind == "empty" {
+    if report.kind == Kind::Empty {
         into.set_text_content(None);
         return Ok(());
     }
     let root: Node = doc.create_document_fragment().into();
     let result = dom.el(&root, "div", "bc-result")?;
     result.set_attribute("part", "result")?;
-    result.set_attribute("data-kind", &report.kind)?;
+    result.set_attribute("data-kind", report.kind.as_str())?;
     result.set_attribute(
         "data-recognised",
         if report.recognised { "true" } else { "false" },
@@ -166,7 +167,7 @@ fn nothing(dom: &Dom<'_>, parent: &Element, report: &Report, words: &Words) -> R
     box_.set_attribute("part", "none")?;
     box_.set_attribute("role", "status")?;
     dom.text_el(&box_, "h3", "bc-title", words.nothing_title)?;
-    let explanation = if report.kind == "not-a-bounce" {
+    let explanation = if report.kind == Kind::NotABounce {
         words.not_a_bounce
     } else {
         words.nothing_text
@@ -181,7 +182,7 @@ fn nothing(dom: &Dom<'_>, parent: &Element, report: &Report, words: &Words) -> R
 fn draw_card(dom: &Dom<'_>, parent: &Element, card: &Card, words: &Words) -> Result<(), JsValue> {
     let art = dom.el(parent, "article", "bc-card")?;
     art.set_attribute("part", "card")?;
-    art.set_attribute("data-reason", &card.reason)?;
+    art.set_attribute("data-reason", card.reason.as_str())?;
     let head = dom.el(&art, "header", "bc-head")?;
     dom.text_el(&head, "h3", "bc-title", &card.title)?;
     let (badge, class, means) = match card.permanent {
@@ -218,8 +219,8 @@ fn draw_card(dom: &Dom<'_>, parent: &Element, card: &Card, words: &Words) -> Res
     let p = dom.el(&act, "p", "bc-actor")?;
     dom.text_el(&p, "strong", "", words.who_acts)?;
     dom.text(&p, " ")?;
-    dom.text(&p, words.actor(&card.actor).unwrap_or(&card.actor_words))?;
-    p.set_attribute("data-actor", &card.actor)?;
+    dom.text(&p, words.actor(card.actor))?;
+    p.set_attribute("data-actor", card.actor.as_str())?;
     if let Some(advice) = &card.advice {
         let p = dom.el(&act, "p", "bc-advice")?;
         dom.text_el(&p, "strong", "", words.what_to_do)?;

@@ -2,7 +2,8 @@
 //! (a raw message with headers and attachments, up to megabytes) shows the lines around the evidence and says
 //! how much it left out, so the page never lays out megabytes of text and the reader sees the evidence at once.
 
-use crate::report::{EvidenceKind, Span};
+use diagnosis::EvidenceKind;
+use diagnosis::explain::Span;
 
 /// Texts up to this many bytes are shown whole.
 pub const SHOW_WHOLE: usize = 16 * 1024;

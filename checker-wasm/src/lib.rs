@@ -1,6 +1,10 @@
 //! The bouncebook checker in the browser: the diagnosis engine compiled to WebAssembly, behind one
 //! [`Checker`] type, and the drawing of its answer into the page with DOM calls.
 //!
+//! The answer itself — [`diagnosis::explain::Report`], built by [`diagnosis::explain::explain`] — and the site
+//! file it links with ([`diagnosis::site`]) are the engine's; this crate is the JavaScript boundary
+//! (`wasm.rs`), the DOM (`dom.rs`), and the widget's own words and excerpting.
+//!
 //! In JavaScript (built by `cargo xtask widget` into `target/widget/`, which `bouncebook build` copies into
 //! every site as `widget/`):
 //!
@@ -14,22 +18,21 @@
 //! ```
 //!
 //! `bounce-checker.js` wraps that in the `<bounce-checker>` custom element that other sites embed. The
-//! same types work natively, which is how the generator writes the site file and how this crate's logic is tested
-//! without a browser:
+//! same type works natively, which is how this crate's logic is tested without a browser:
 //!
 //! ```
-//! use checker_wasm::{Checker, site::Site};
+//! use checker_wasm::Checker;
+//! use diagnosis::site::Site;
+//! use diagnosis::{Actor, Reason};
 //!
 //! let checker = Checker::from_site(Site::default(), "https://help.example/").unwrap();
 //! let report = checker.report("550 5.2.2 <ann@example.org>: Mailbox full");
-//! assert_eq!(report.bounces[0].reason, "mailboxfull");
+//! assert_eq!(report.bounces[0].reason, Reason::MailboxFull);
 //! assert_eq!(report.bounces[0].recipient.as_deref(), Some("ann@example.org"));
-//! assert_eq!(report.bounces[0].actor, "recipient");
+//! assert_eq!(report.bounces[0].actor, Actor::Recipient);
 //! ```
 
 pub mod excerpt;
-pub mod report;
-pub mod site;
 pub mod words;
 
 #[cfg(target_arch = "wasm32")]
@@ -38,8 +41,8 @@ mod dom;
 mod wasm;
 
 use diagnosis::RuleSet;
-use report::Report;
-use site::{Site, SiteError};
+use diagnosis::explain::{self, Pages, Report};
+use diagnosis::site::{Site, SiteError};
 
 /// A loaded checker: the site's rules and pages. In JavaScript, `new Checker(siteJson, kbUrl)`.
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen::prelude::wasm_bindgen)]
@@ -52,9 +55,7 @@ pub struct Checker {
 impl Checker {
     /// A checker for `site`, whose relative page URLs resolve against `base` (the knowledge base's URL).
     pub fn from_site(mut site: Site, base: &str) -> Result<Checker, SiteError> {
-        if site.version != site::VERSION && site.version != 0 {
-            return Err(SiteError::Version(site.version));
-        }
+        site.check_version()?;
         Ok(Checker {
             rules: site.rule_set()?,
             site,
@@ -64,26 +65,17 @@ impl Checker {
 
     /// A checker for a site file's JSON text.
     pub fn from_json(json: &str, base: &str) -> Result<Checker, SiteError> {
-        // serde_json is in the wasm anyway (the engine reads Amazon SES notifications with it).
-        // The version first: a file from another release may not parse as this one's `Site` at all.
-        #[derive(serde::Deserialize)]
-        struct Versioned {
-            #[serde(default)]
-            version: u32,
-        }
-        let v: Versioned =
-            serde_json::from_str(json).map_err(|e| SiteError::Json(e.to_string()))?;
-        if v.version != site::VERSION && v.version != 0 {
-            return Err(SiteError::Version(v.version));
-        }
-        let site: Site = serde_json::from_str(json).map_err(|e| SiteError::Json(e.to_string()))?;
-        Checker::from_site(site, base)
+        Checker::from_site(Site::from_json(json)?, base)
     }
 
     /// Diagnoses `text` and explains the result.
     pub fn report(&self, text: &str) -> Report {
         let diagnosis = diagnosis::classify(text.as_bytes(), &self.rules);
-        report::build(text, &diagnosis, &self.rules, &self.site, &self.base)
+        let pages = Pages::Site {
+            site: &self.site,
+            base: &self.base,
+        };
+        explain::explain(text, &diagnosis, &self.rules, &pages)
     }
 
     /// The rules in use.

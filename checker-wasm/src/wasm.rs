@@ -2,7 +2,7 @@
 
 use crate::Checker;
 use crate::dom::{self, Options, SearchHit};
-use crate::report::Report;
+use diagnosis::explain::Report;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
@@ -108,7 +108,7 @@ impl Checker {
         let kb = kb.unwrap_or_default();
         match site {
             Some(json) => Checker::from_json(&json, &kb),
-            None => Checker::from_site(crate::site::Site::default(), &kb),
+            None => Checker::from_site(diagnosis::site::Site::default(), &kb),
         }
         .map_err(js_error)
     }

@@ -5,8 +5,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use checker_wasm::Checker;
-use checker_wasm::report::Report;
-use checker_wasm::site::{Page, Site};
+use diagnosis::explain::Report;
+use diagnosis::site::{self, Page, Site};
+use diagnosis::{Kind, Reason};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -33,7 +34,7 @@ fn site_json(extra_rule: Option<&str>) -> String {
     let rules =
         diagnosis::RuleSet::from_sources(&sources).expect("the rules and the extra one load");
     let mut site = Site {
-        version: checker_wasm::site::VERSION,
+        version: site::VERSION,
         rules: Some(rules),
         ..Site::default()
     };
@@ -44,7 +45,7 @@ fn site_json(extra_rule: Option<&str>) -> String {
             title: "The mailbox is full".into(),
         },
     );
-    serde_json::to_string(&site).expect("serialises")
+    site.to_json()
 }
 
 fn report(value: JsValue) -> Report {
@@ -67,9 +68,9 @@ fn diagnose_returns_the_report_with_links_against_the_kb() {
             .expect("diagnoses"),
     );
     assert!(r.recognised);
-    assert_eq!(r.kind, "bounce");
+    assert_eq!(r.kind, Kind::Bounce);
     let card = &r.bounces[0];
-    assert_eq!(card.reason, "mailboxfull");
+    assert_eq!(card.reason, Reason::MailboxFull);
     assert_eq!(card.recipient.as_deref(), Some("ann@example.org"));
     assert_eq!(card.permanent, Some(true));
     assert_eq!(
@@ -90,7 +91,7 @@ fn without_a_site_file_the_bundled_rules_are_used() {
             .diagnose("550 5.1.1 <bob@example.com>: user unknown")
             .expect("diagnoses"),
     );
-    assert_eq!(r.bounces[0].reason, "userunknown");
+    assert_eq!(r.bounces[0].reason, Reason::UserUnknown);
     assert_eq!(r.bounces[0].article, None, "no site, no links");
 }
 
@@ -100,12 +101,12 @@ fn a_writers_new_rule_works_from_the_site_file() {
     let plain = Checker::new(Some(site_json(None)), None).expect("loads");
     assert_ne!(
         report(plain.diagnose(text).expect("diagnoses")).bounces[0].reason,
-        "mailboxfull"
+        Reason::MailboxFull
     );
     let rule = "\n[[rule]]\nid = \"mailboxfull.stuffed\"\nmatch = [\"letterbox is stuffed\"]\nexamples = [\"the letterbox is stuffed\"]\n";
     let extended = Checker::new(Some(site_json(Some(rule))), None).expect("loads the new rule");
     let r = report(extended.diagnose(text).expect("diagnoses"));
-    assert_eq!(r.bounces[0].reason, "mailboxfull");
+    assert_eq!(r.bounces[0].reason, Reason::MailboxFull);
     assert_eq!(r.bounces[0].rules, vec!["mailboxfull.stuffed".to_string()]);
 }
 
@@ -124,7 +125,7 @@ fn evidence_offsets_are_utf16_for_javascript() {
     let status = r
         .evidence
         .iter()
-        .find(|s| s.kind.as_str() == "status")
+        .find(|s| s.kind == diagnosis::EvidenceKind::Status)
         .expect("the status is evidence");
     let slice: String = js
         .substring(status.start16 as u32, status.end16 as u32)
@@ -202,7 +203,7 @@ Content-Type: text/plain; charset=ISO-2022-JP\n\
 550 5.1.1 <bob@example.jp>: \u{1b}$B08@h$,$_$D$+$j$^$;$s\u{1b}(B user unknown\n";
     let r = report(checker.diagnose(bounce).expect("diagnoses"));
     let b = &r.bounces[0];
-    assert_eq!(b.reason, "userunknown");
+    assert_eq!(b.reason, Reason::UserUnknown);
     let diagnostic = b.diagnostic.as_deref().unwrap_or("");
     assert!(diagnostic.contains("宛先がみつかりません"), "{diagnostic}");
 }

@@ -61,6 +61,13 @@ impl fmt::Display for StatusCode {
     }
 }
 
+/// Written as its text, `"5.1.1"`.
+impl serde::Serialize for StatusCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 /// A three-digit SMTP reply code such as `550`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ReplyCode(pub u16);
@@ -84,6 +91,13 @@ impl ReplyCode {
 impl fmt::Display for ReplyCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0)
+    }
+}
+
+/// Written as its text, `"550"`.
+impl serde::Serialize for ReplyCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 

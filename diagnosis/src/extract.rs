@@ -62,6 +62,16 @@ pub fn addresses(text: &str) -> Vec<(String, usize, usize)> {
     out
 }
 
+/// The first place `needle` occurs in `text`, as a byte range.
+pub fn span_of(text: &str, needle: &str) -> Option<(usize, usize)> {
+    text.find(needle).map(|at| (at, at + needle.len()))
+}
+
+/// The first address in a header value or text, as written.
+pub fn first_address(v: &str) -> Option<String> {
+    addresses(v).into_iter().next().map(|a| a.0)
+}
+
 /// Local parts that belong to the system reporting the failure, not to a recipient.
 pub fn is_system_address(addr: &str) -> bool {
     let local = addr.split('@').next().unwrap_or("").to_ascii_lowercase();

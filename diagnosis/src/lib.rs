@@ -13,52 +13,34 @@
 //! let b = &d.bounces[0];
 //! assert_eq!(b.reason, Reason::UserUnknown);
 //! assert_eq!(b.recipient.as_deref(), Some("bob@example.com"));
-//! assert_eq!(b.status.as_deref(), Some("5.1.1"));
+//! assert_eq!(b.status.map(|s| s.to_string()).as_deref(), Some("5.1.1"));
 //! assert!(b.hard_bounce);
 //! ```
+//!
+//! [`explain::explain`] turns a [`Diagnosis`] into the answer a reader sees (titles, advice, code meanings,
+//! links to the site's pages, highlighted evidence): the browser checker draws it and `bouncebook classify`
+//! prints it. [`site`] is the file through which a built site gives its checker its rules and pages.
 
 pub mod charset;
 mod classify;
 pub mod code;
 mod diagnosis;
 pub mod dsn;
+pub mod explain;
 mod extract;
+mod html;
 mod message;
 pub mod mime;
 pub mod normalize;
 mod reason;
 pub mod rules;
 pub mod ses;
+pub mod site;
+#[cfg(feature = "toml")]
+mod verify;
 
 pub use classify::{MAX_INPUT, classify};
 pub use code::{ReplyCode, StatusCode};
-pub use diagnosis::{Bounce, Diagnosis, Evidence, Kind};
+pub use diagnosis::{Bounce, DecidedBy, Diagnosis, Evidence, EvidenceKind, Kind, StatusEntry};
 pub use reason::{Actor, Reason, UnknownReason};
 pub use rules::{RuleError, RuleSet, Source};
-
-/// The input as text with the same byte offsets: invalid UTF-8 bytes become `?` one for one.
-pub fn lossless_text(input: &[u8]) -> std::borrow::Cow<'_, str> {
-    match std::str::from_utf8(input) {
-        Ok(s) => std::borrow::Cow::Borrowed(s),
-        Err(_) => {
-            let mut out = String::with_capacity(input.len());
-            let mut rest = input;
-            loop {
-                match std::str::from_utf8(rest) {
-                    Ok(s) => {
-                        out.push_str(s);
-                        break;
-                    }
-                    Err(e) => {
-                        let (good, bad) = rest.split_at(e.valid_up_to());
-                        out.push_str(std::str::from_utf8(good).unwrap_or_default());
-                        let skip = e.error_len().unwrap_or(bad.len()).max(1);
-                        out.extend(std::iter::repeat_n('?', skip));
-                        rest = &bad[skip..];
-                    }
-                }
-            }
-            std::borrow::Cow::Owned(out)
-        }
-    }
-}

@@ -32,7 +32,12 @@ macro_rules! reasons {
         impl FromStr for Reason {
             type Err = UnknownReason;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
-                match s { $($name => Ok(Reason::$variant),)* _ => Err(UnknownReason(s.to_string())) }
+                // A search of the (sorted) list, not a 36-arm match: the browser checker reads every compiled
+                // rule's reason through this, and the table is data it carries anyway.
+                Reason::ALL
+                    .binary_search_by(|r| r.as_str().cmp(s))
+                    .map(|i| Reason::ALL[i])
+                    .map_err(|_| UnknownReason(s.to_string()))
             }
         }
     };
@@ -136,9 +141,8 @@ impl fmt::Display for UnknownReason {
 
 impl std::error::Error for UnknownReason {}
 
-/// Who has to do something so the mail goes through.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
+/// Who has to do something so the mail goes through. Serialised as [`Actor::as_str`]'s names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Actor {
     /// The person who sent the message (fix the address, the client settings, the content).
     Sender,
@@ -151,6 +155,14 @@ pub enum Actor {
 }
 
 impl Actor {
+    /// Every actor.
+    pub const ALL: [Actor; 4] = [
+        Actor::Sender,
+        Actor::SenderAdmin,
+        Actor::Recipient,
+        Actor::RecipientAdmin,
+    ];
+
     /// The serialised name: `sender`, `sender-admin`, `recipient`, `recipient-admin`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -162,7 +174,7 @@ impl Actor {
     }
 
     /// Plain words for people: "you, the sender", ...
-    pub fn describe(self) -> &'static str {
+    pub const fn describe(self) -> &'static str {
         match self {
             Actor::Sender => "the sender (you)",
             Actor::SenderAdmin => "the sender's mail administrator or host",
@@ -175,6 +187,24 @@ impl Actor {
 impl fmt::Display for Actor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+// By name, as `Reason` is (the browser checker reads actors back in rules and reports; a derive would add a
+// visitor for indexes and bytes it never sees).
+impl serde::Serialize for Actor {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Actor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Actor::ALL
+            .into_iter()
+            .find(|a| a.as_str() == name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown actor `{name}`")))
     }
 }
 
@@ -192,5 +222,15 @@ mod tests {
             assert_eq!(r.as_str().parse::<Reason>(), Ok(*r));
         }
         assert!("mailbox-full".parse::<Reason>().is_err());
+    }
+
+    #[test]
+    fn actors_are_written_and_read_by_name() {
+        for a in Actor::ALL {
+            let json = serde_json::to_string(&a).expect("json");
+            assert_eq!(json, format!("\"{a}\""));
+            assert_eq!(serde_json::from_str::<Actor>(&json).expect("reads back"), a);
+        }
+        assert!(serde_json::from_str::<Actor>("\"sender_admin\"").is_err());
     }
 }

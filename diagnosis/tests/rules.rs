@@ -237,6 +237,10 @@ fn the_compiled_form_keeps_host_scopes() {
     ] {
         let a = &classify(text.as_bytes(), &set).bounces[0];
         let b = &classify(text.as_bytes(), &compiled).bounces[0];
-        assert_eq!((a.reason, &a.rules), (b.reason, &b.rules), "{text}");
+        assert_eq!(
+            (a.reason, &a.decided_by),
+            (b.reason, &b.decided_by),
+            "{text}"
+        );
     }
 }

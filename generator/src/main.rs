@@ -182,7 +182,7 @@ fn classify_cmd(format: Format, rules_dir: Option<PathBuf>, paths: &[PathBuf]) -
         if format == Format::Json {
             all.push(outcome);
         } else {
-            classify::write_outcome(&mut out, &outcome, format, color, rules)?;
+            classify::write_outcome(&mut out, &outcome, format, color)?;
         }
     }
     if format == Format::Json {

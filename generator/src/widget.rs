@@ -5,7 +5,7 @@
 //! and rules never skew: the widget is the one this binary was built with.
 
 use anyhow::{Context, Result};
-use checker_wasm::site::{self, Page, Site};
+use diagnosis::site::{self, Page, Site};
 use std::path::Path;
 
 mod embedded {
@@ -81,8 +81,7 @@ impl SiteFile {
 
     /// The JSON the widget reads.
     pub fn to_json(&self) -> String {
-        // Serialising plain strings and maps cannot fail.
-        serde_json::to_string(&self.site).unwrap_or_default()
+        self.site.to_json()
     }
 }
 
@@ -149,7 +148,7 @@ mod tests {
     #[test]
     fn the_site_file_is_what_the_checker_reads() {
         let json = site_file().to_json();
-        let back: Site = serde_json::from_str(&json).expect("the checker's type reads it");
+        let back = Site::from_json(&json).expect("the checker's reader reads it");
         assert_eq!(back.version, site::VERSION);
         assert_eq!(
             back.articles["@/articles/mailbox-full.md"].url,

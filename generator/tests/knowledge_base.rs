@@ -128,8 +128,8 @@ fn every_corpus_bounce_leads_to_an_article_that_explains_it() {
             for (i, b) in d.bounces.iter().enumerate() {
                 bounces += 1;
                 let reason = b.reason.to_string();
-                let status = b.status.as_deref().unwrap_or("");
-                let reply = b.reply_code.as_deref().unwrap_or("");
+                let status = b.status.map(|s| s.to_string()).unwrap_or_default();
+                let reply = b.reply_code.map(|c| c.to_string()).unwrap_or_default();
                 let article = b.article.as_deref().and_then(|r| lib.article_ref(r));
                 let Some(article) = article else {
                     failures.push(format!(
@@ -138,7 +138,7 @@ fn every_corpus_bounce_leads_to_an_article_that_explains_it() {
                     ));
                     continue;
                 };
-                if explains(article, &reason, &[status, reply]) {
+                if explains(article, &reason, &[&status, &reply]) {
                     agreeing += 1;
                 } else {
                     failures.push(format!(
@@ -152,7 +152,7 @@ fn every_corpus_bounce_leads_to_an_article_that_explains_it() {
                     labelled += 1;
                     // The reason, or the precise enhanced code: a bare reply code such as 550 is claimed by
                     // many articles and would prove nothing here.
-                    if explains(article, want, &[status]) {
+                    if explains(article, want, &[&status]) {
                         labelled_ok += 1;
                     } else {
                         label_misses.push(format!(

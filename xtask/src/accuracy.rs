@@ -185,7 +185,10 @@ pub fn score(corpus: &Path, part: &str, rules: &RuleSet) -> anyhow::Result<Score
             fam.add(reason == exp.reason);
             s.reason.add(reason == exp.reason);
             if reason != exp.reason {
-                let rules = got.map(|b| b.rules.join(",")).unwrap_or_default();
+                let rules = got
+                    .and_then(|b| b.decided_by.as_ref())
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
                 let diag: String = got
                     .and_then(|b| b.diagnostic.clone())
                     .unwrap_or_default()
@@ -206,7 +209,9 @@ pub fn score(corpus: &Path, part: &str, rules: &RuleSet) -> anyhow::Result<Score
                 ));
             }
             if real_status(&exp.status) {
-                let st = got.and_then(|b| b.status.as_deref()).unwrap_or("-");
+                let st = got
+                    .and_then(|b| b.status)
+                    .map_or("-".to_string(), |s| s.to_string());
                 s.status.add(st == exp.status);
                 if st != exp.status {
                     s.misses
@@ -214,7 +219,9 @@ pub fn score(corpus: &Path, part: &str, rules: &RuleSet) -> anyhow::Result<Score
                 }
             }
             if !exp.reply_code.is_empty() {
-                let rc = got.and_then(|b| b.reply_code.as_deref()).unwrap_or("-");
+                let rc = got
+                    .and_then(|b| b.reply_code)
+                    .map_or("-".to_string(), |c| c.to_string());
                 s.reply.add(rc == exp.reply_code);
                 if rc != exp.reply_code {
                     s.misses.push(format!(

@@ -1,8 +1,10 @@
 //! `bouncebook classify`: the diagnosis on the command line, for people (`human`) and programs (`json`,
 //! `jsonl`).
 
-use diagnosis::{Bounce, Diagnosis, RuleSet};
+use diagnosis::explain::{self, Card, Code, Pages, Report};
+use diagnosis::{Bounce, RuleSet};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -26,6 +28,10 @@ pub struct Outcome {
     pub bounces: Vec<Bounce>,
     /// Why the input could not be read.
     pub error: Option<String>,
+    /// The explained answer that `human` prints (titles, advice, code meanings, the article and tree); JSON
+    /// is the bounces alone.
+    #[serde(skip)]
+    pub report: Option<Report>,
 }
 
 /// Expands the command line's paths: files as given, folders into every file below them sorted by path, none or
@@ -65,17 +71,23 @@ pub fn run_one(item: Result<PathBuf, (PathBuf, String)>, rules: &RuleSet) -> Out
     let input = path.display().to_string();
     match read {
         Ok(bytes) => {
-            let d: Diagnosis = diagnosis::classify(&bytes, rules);
+            let d = diagnosis::classify(&bytes, rules);
+            // Evidence offsets are into the bytes; invalid UTF-8 is replaced for the explanation, whose printed
+            // parts do not depend on them.
+            let text = String::from_utf8_lossy(&bytes);
+            let report = explain::explain(&text, &d, rules, &Pages::Sources);
             Outcome {
                 input,
                 bounces: d.bounces,
                 error: None,
+                report: Some(report),
             }
         }
         Err(e) => Outcome {
             input,
             bounces: Vec::new(),
             error: Some(e),
+            report: None,
         },
     }
 }
@@ -97,7 +109,6 @@ pub fn write_outcome(
     o: &Outcome,
     format: Format,
     color: bool,
-    rules: &RuleSet,
 ) -> io::Result<()> {
     match format {
         Format::Jsonl => {
@@ -105,7 +116,7 @@ pub fn write_outcome(
             writeln!(out)
         }
         Format::Json => Ok(()),
-        Format::Human => write_human(out, o, color, rules),
+        Format::Human => write_human(out, o, color),
     }
 }
 
@@ -129,65 +140,178 @@ impl Style {
     }
 }
 
-fn write_human(out: &mut dyn Write, o: &Outcome, color: bool, rules: &RuleSet) -> io::Result<()> {
+/// `s` with no control codes: text from a bounce (or a rule file) must never move the cursor, recolour the
+/// terminal or reverse the line, so control characters and bidirectional overrides are shown escaped.
+fn clean(s: &str) -> Cow<'_, str> {
+    let unsafe_char =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !s.chars().any(unsafe_char) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| {
+                if unsafe_char(c) {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
+fn write_human(out: &mut dyn Write, o: &Outcome, color: bool) -> io::Result<()> {
     let st = Style { on: color };
-    writeln!(out, "{}", st.paint("1", &o.input))?;
+    writeln!(out, "{}", st.paint("1", &clean(&o.input)))?;
     if let Some(e) = &o.error {
-        return writeln!(out, "  {} {e}", st.paint("31;1", "error:"));
+        return writeln!(out, "  {} {}", st.paint("31;1", "error:"), clean(e));
     }
-    if o.bounces.is_empty() {
+    let Some(report) = o.report.as_ref().filter(|r| !r.bounces.is_empty()) else {
         return writeln!(out, "  not a bounce: this is ordinary mail, nothing failed");
-    }
-    for b in &o.bounces {
-        let info = rules.reason_info(b.reason);
-        let title = info.map_or(b.reason.description(), |i| i.title.as_str());
-        let mark = match (b.reason.is_failure(), b.permanent) {
-            (false, _) => st.paint("32;1", "i"),
-            (true, Some(false)) => st.paint("33;1", "!"),
-            _ => st.paint("31;1", "x"),
-        };
-        let who = b.recipient.as_deref().unwrap_or("(recipient not named)");
-        writeln!(out, "  {mark} {who}")?;
-        let row = |out: &mut dyn Write, k: &str, v: &str| {
-            writeln!(out, "    {:<13} {v}", st.paint("2", k))
-        };
-        row(out, "what happened", &format!("{title} ({})", b.reason))?;
-        let mut codes = Vec::new();
-        if let Some(r) = &b.reply_code {
-            codes.push(format!("reply {r}"));
-        }
-        if let Some(s) = &b.status {
-            codes.push(format!("status {s}"));
-        }
-        match b.permanent {
-            Some(true) => codes.push("permanent".into()),
-            Some(false) => codes.push("temporary: the server will retry".into()),
-            None => {}
-        }
-        if b.hard_bounce {
-            codes.push("hard bounce: the address itself is bad".into());
-        }
-        if !codes.is_empty() {
-            row(out, "codes", &codes.join(", "))?;
-        }
-        let advice = info.map(|i| i.advice.as_str()).filter(|a| !a.is_empty());
-        let act = match advice {
-            Some(a) => format!("{}: {a}", b.actor.describe()),
-            None => b.actor.describe().to_string(),
-        };
-        row(out, "who must act", &act)?;
-        if let Some(d) = &b.diagnostic {
-            row(out, "server said", d)?;
-        }
-        if let Some(m) = &b.remote_mta {
-            row(out, "remote server", m)?;
-        }
-        if let Some(a) = &b.article {
-            row(out, "read", a)?;
-        }
-        if !b.rules.is_empty() {
-            row(out, "decided by", &b.rules.join(", "))?;
-        }
+    };
+    for card in &report.bounces {
+        write_card(out, card, &st)?;
     }
     Ok(())
+}
+
+fn write_card(out: &mut dyn Write, c: &Card, st: &Style) -> io::Result<()> {
+    let mark = match (c.reason.is_failure(), c.permanent) {
+        (false, _) => st.paint("32;1", "i"),
+        (true, Some(false)) => st.paint("33;1", "!"),
+        _ => st.paint("31;1", "x"),
+    };
+    let who = c.recipient.as_deref().unwrap_or("(recipient not named)");
+    writeln!(out, "  {mark} {}", clean(who))?;
+    let row = |out: &mut dyn Write, k: &str, v: &str| {
+        writeln!(out, "    {:<13} {}", st.paint("2", k), clean(v))
+    };
+    row(out, "what happened", &format!("{} ({})", c.title, c.reason))?;
+    let mut codes = Vec::new();
+    if let Some(r) = &c.reply {
+        codes.push(format!("reply {}", r.code));
+    }
+    if let Some(s) = &c.status {
+        codes.push(format!("status {}", s.code));
+    }
+    match c.permanent {
+        Some(true) => codes.push("permanent".into()),
+        Some(false) => codes.push("temporary: the server will retry".into()),
+        None => {}
+    }
+    if c.hard_bounce {
+        codes.push("hard bounce: the address itself is bad".into());
+    }
+    if !codes.is_empty() {
+        row(out, "codes", &codes.join(", "))?;
+    }
+    // What each code means, from the code table, under its own number.
+    for code in [&c.reply, &c.status].into_iter().flatten() {
+        if let Some(meaning) = meaning(code) {
+            row(out, &code.code, &meaning)?;
+        }
+    }
+    let act = match &c.advice {
+        Some(a) => format!("{}: {a}", c.actor_words),
+        None => c.actor_words.clone(),
+    };
+    row(out, "who must act", &act)?;
+    if let Some(d) = &c.diagnostic {
+        row(out, "server said", d)?;
+    }
+    if let Some(m) = &c.remote_mta {
+        row(out, "remote server", m)?;
+    }
+    if let Some(a) = &c.article {
+        row(out, "read", &a.url)?;
+    }
+    if let Some(t) = &c.tree {
+        row(out, "step by step", &t.url)?;
+    }
+    if !c.rules.is_empty() {
+        row(out, "decided by", &c.rules.join(", "))?;
+    }
+    Ok(())
+}
+
+/// "Title: meaning", or whichever of the two the code table has.
+fn meaning(code: &Code) -> Option<String> {
+    match (&code.title, &code.meaning) {
+        (Some(t), Some(m)) => Some(format!("{t}: {m}")),
+        (Some(one), None) | (None, Some(one)) => Some(one.clone()),
+        (None, None) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn human(text: &str) -> String {
+        let rules = RuleSet::bundled();
+        let d = diagnosis::classify(text.as_bytes(), rules);
+        let o = Outcome {
+            input: "-".into(),
+            report: Some(explain::explain(text, &d, rules, &Pages::Sources)),
+            bounces: d.bounces,
+            error: None,
+        };
+        let mut out = Vec::new();
+        write_outcome(&mut out, &o, Format::Human, false).expect("writes");
+        String::from_utf8(out).expect("utf-8")
+    }
+
+    #[test]
+    fn human_output_explains_the_codes_and_links_the_content() {
+        let text = human("552 5.2.2 <ann@example.org>: Mailbox is full");
+        assert!(text.contains("  x ann@example.org\n"), "{text}");
+        assert!(
+            text.contains("codes         reply 552, status 5.2.2, permanent"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\n    552           "),
+            "the reply code's meaning: {text}"
+        );
+        assert!(
+            text.contains("\n    5.2.2         "),
+            "the status code's meaning: {text}"
+        );
+        assert!(text.contains("read          @/articles/"), "{text}");
+        assert!(text.contains("who must act  the recipient"), "{text}");
+    }
+
+    #[test]
+    fn control_codes_in_a_paste_never_reach_the_terminal() {
+        let text = human(
+            "550 5.1.1 <bob@example.com>: user unknown \x1b[2J\x1b]0;owned\x07 \u{202e}gnp.exe",
+        );
+        assert!(!text.contains('\u{1b}'), "{text:?}");
+        assert!(
+            !text.contains('\u{7}') && !text.contains('\u{202e}'),
+            "{text:?}"
+        );
+        assert!(text.contains("\\u{1b}[2J"), "shown escaped: {text:?}");
+    }
+
+    #[test]
+    fn ordinary_mail_and_read_errors_say_so() {
+        let o = Outcome {
+            input: "a\x1bb.eml".into(),
+            bounces: Vec::new(),
+            error: Some("cannot read a.eml: no such file".into()),
+            report: None,
+        };
+        let mut out = Vec::new();
+        write_outcome(&mut out, &o, Format::Human, false).expect("writes");
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            "a\\u{1b}b.eml\n  error: cannot read a.eml: no such file\n"
+        );
+        assert_eq!(
+            human("lunch at noon?"),
+            "-\n  not a bounce: this is ordinary mail, nothing failed\n"
+        );
+    }
 }

@@ -1,0 +1,141 @@
+//! The explained answer on pasted strings, with a small site's pages and the bundled rules.
+
+use super::*;
+
+fn site() -> Site {
+    let mut site = Site::default();
+    site.articles.insert(
+        "@/articles/mailbox-full.md".into(),
+        Page {
+            url: "articles/mailbox-full/".into(),
+            title: "The mailbox is full".into(),
+        },
+    );
+    site.trees.insert(
+        "@/trees/start.toml".into(),
+        Page {
+            url: "trees/start/".into(),
+            title: "Start here".into(),
+        },
+    );
+    site.start_tree = Some("@/trees/start.toml".into());
+    site.search_page = Some("search/?q=".into());
+    site
+}
+
+fn report(text: &str) -> Report {
+    let rules = RuleSet::bundled();
+    let d = crate::classify(text.as_bytes(), rules);
+    let site = site();
+    let pages = Pages::Site {
+        site: &site,
+        base: "https://help.example/kb/",
+    };
+    explain(text, &d, rules, &pages)
+}
+
+#[test]
+fn a_full_mailbox_gets_title_codes_actor_and_article() {
+    let r = report("550 5.2.2 <ann@example.org>: Mailbox is full");
+    assert!(r.recognised);
+    assert_eq!(r.kind, Kind::Bounce);
+    let c = &r.bounces[0];
+    assert_eq!(c.reason, Reason::MailboxFull);
+    assert_eq!(c.recipient.as_deref(), Some("ann@example.org"));
+    assert_eq!(c.actor, Actor::Recipient);
+    assert!(c.title.contains("full"), "{}", c.title);
+    assert!(c.status.as_ref().and_then(|s| s.meaning.as_ref()).is_some());
+    assert!(c.reply.as_ref().and_then(|s| s.meaning.as_ref()).is_some());
+    assert_eq!(
+        c.article.as_ref().map(|a| a.url.as_str()),
+        Some("https://help.example/kb/articles/mailbox-full/")
+    );
+    assert!(!r.evidence.is_empty());
+    assert_eq!(
+        r.start_tree.as_ref().map(|t| t.title.as_str()),
+        Some("Start here")
+    );
+}
+
+#[test]
+fn what_decided_is_written_as_the_json_writes_it() {
+    let r = report("550 5.2.1 <ana@example.net>: mailbox is dormant");
+    assert_eq!(r.bounces[0].rules, ["status-code:X.2.1"]);
+}
+
+#[test]
+fn without_a_site_links_name_the_content_files() {
+    let text = "552 5.2.2 <ann@example.org>: Mailbox is full";
+    let rules = RuleSet::bundled();
+    let r = explain(
+        text,
+        &crate::classify(text.as_bytes(), rules),
+        rules,
+        &Pages::Sources,
+    );
+    let article = r.bounces[0].article.as_ref().expect("the reason's article");
+    assert!(article.url.starts_with("@/articles/"), "{article:?}");
+    assert_eq!((r.search, r.start_tree), (None, None));
+}
+
+#[test]
+fn a_reference_the_site_does_not_list_gets_no_link() {
+    let r = report("550 5.1.1 <bob@example.com>: user unknown");
+    assert_eq!(r.bounces[0].reason, Reason::UserUnknown);
+    assert_eq!(r.bounces[0].article, None);
+}
+
+#[test]
+fn nothing_recognised_still_offers_search() {
+    let r = report("hello, how are you?");
+    assert!(!r.recognised);
+    assert_eq!(
+        r.search.as_deref(),
+        Some("https://help.example/kb/search/?q=hello%2C+how+are+you%3F")
+    );
+}
+
+#[test]
+fn utf16_offsets_count_surrogate_pairs() {
+    // "é" is 2 bytes / 1 unit; "😀" is 4 bytes / 2 units.
+    let text = "é😀 550 5.1.1 <bob@example.com>: user unknown";
+    let r = report(text);
+    for s in r.evidence.iter().chain(&r.bounces[0].evidence) {
+        let expected: usize = text[..s.start].encode_utf16().count();
+        assert_eq!(s.start16, expected);
+        assert_eq!(
+            s.end16 - s.start16,
+            text[s.start..s.end].encode_utf16().count()
+        );
+    }
+    assert!(!r.evidence.is_empty());
+}
+
+#[test]
+fn merge_lets_the_stronger_kind_win_and_joins_neighbours() {
+    use EvidenceKind::*;
+    let m = merge(&[(0, 20, Diagnostic), (4, 9, Status), (9, 12, Status)]);
+    let got: Vec<_> = m.iter().map(|s| (s.start, s.end, s.kind)).collect();
+    assert_eq!(
+        got,
+        vec![(0, 4, Diagnostic), (4, 12, Status), (12, 20, Diagnostic)]
+    );
+}
+
+#[test]
+fn clamp_keeps_spans_on_char_boundaries() {
+    assert_eq!(clamp("aé", 0, 2), Some((0, 1)));
+    assert_eq!(clamp("abc", 2, 99), Some((2, 3)));
+    assert_eq!(clamp("abc", 3, 3), None);
+}
+
+#[test]
+fn the_report_reads_back_as_it_was_written() {
+    let r = report("552 5.2.2 <ann@example.org>: Mailbox is full");
+    let json = serde_json::to_string(&r).expect("json");
+    assert!(json.contains(r#""kind":"bounce""#), "{json}");
+    assert!(json.contains(r#""reason":"mailboxfull""#), "{json}");
+    assert!(json.contains(r#""actor":"recipient""#), "{json}");
+    let back: Report = serde_json::from_str(&json).expect("reads back");
+    assert_eq!(back, r);
+}
