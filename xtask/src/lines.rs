@@ -39,6 +39,9 @@ pub struct Case {
     /// Why this reason, when it is not obvious.
     #[serde(default)]
     pub note: Option<String>,
+    /// The language, for lines not in English (`de`, `fr`, `ja`, …); `lines-intl.toml` gives one on every line.
+    #[serde(default)]
+    pub lang: Option<String>,
 }
 
 /// The result for one case.
@@ -48,8 +51,8 @@ pub struct Outcome {
     pub case: Case,
     /// What the classifier said.
     pub got: Reason,
-    /// The rules (or status code) that decided.
-    pub rules: Vec<String>,
+    /// What decided: a rule id, a status or reply code, or nothing (a fallback).
+    pub decided_by: Option<diagnosis::DecidedBy>,
 }
 
 impl Outcome {
@@ -67,6 +70,17 @@ impl Outcome {
 pub fn path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/bounces/lines.toml")
 }
+
+/// Where the set in other languages is: `tests/bounces/lines-intl.toml`, same format, a `lang` on every line.
+pub fn intl_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/bounces/lines-intl.toml")
+}
+
+/// The languages the rules cover; `lines-intl.toml` keeps at least [`PER_LANGUAGE`] lines of each.
+pub const LANGUAGES: [&str; 7] = ["de", "fr", "es", "pt", "it", "nl", "ja"];
+
+/// The least number of lines each of [`LANGUAGES`] has in `lines-intl.toml`.
+pub const PER_LANGUAGE: usize = 5;
 
 /// Reads and checks the set: every case has text and a source, and no text is there twice.
 pub fn load(path: &Path) -> anyhow::Result<Vec<Case>> {
@@ -114,7 +128,7 @@ pub fn run(cases: &[Case], rules: &RuleSet) -> Vec<Outcome> {
             Outcome {
                 case: c.clone(),
                 got: first.map_or(Reason::Undefined, |b| b.reason),
-                rules: first.map(|b| b.rules.clone()).unwrap_or_default(),
+                decided_by: first.and_then(|b| b.decided_by.clone()),
             }
         })
         .collect()
@@ -147,9 +161,11 @@ pub fn misses(outcomes: &[Outcome]) -> Vec<String> {
         .filter(|o| !o.strict())
         .map(|o| {
             format!(
-                "{} (rules {}), expected {}{}{} | {}",
+                "{} (decided by {}), expected {}{}{} | {}",
                 o.got,
-                o.rules.join(","),
+                o.decided_by
+                    .as_ref()
+                    .map_or("-".to_string(), ToString::to_string),
                 o.case.reason,
                 if o.lenient() { ", lenient hit" } else { "" },
                 if o.case.must { ", MUST" } else { "" },

@@ -38,3 +38,48 @@ fn single_lines_meet_the_floor() {
         missed.join("\n")
     );
 }
+
+/// The lines in other languages (`tests/bounces/lines-intl.toml`): every one comes out with its reason or one of
+/// its `also`, and every language the rules cover keeps at least `PER_LANGUAGE` lines.
+#[test]
+fn lines_in_other_languages_are_all_right() {
+    use xtask::lines::{LANGUAGES, PER_LANGUAGE, intl_path};
+    let cases = load(&intl_path()).unwrap_or_else(|e| panic!("{e:#}"));
+    let mut per = std::collections::BTreeMap::<&str, usize>::new();
+    for c in &cases {
+        let lang = c.lang.as_deref().unwrap_or_default();
+        assert!(
+            LANGUAGES.contains(&lang),
+            "{:?}: lang {lang:?}; expected one of {LANGUAGES:?}",
+            c.text
+        );
+        *per.entry(lang).or_default() += 1;
+    }
+    for lang in LANGUAGES {
+        let n = per.get(lang).copied().unwrap_or(0);
+        assert!(
+            n >= PER_LANGUAGE,
+            "{lang} has {n} lines; keep at least {PER_LANGUAGE}"
+        );
+    }
+    let outcomes = run(&cases, diagnosis::RuleSet::bundled());
+    assert_eq!(outcomes.len(), cases.len(), "every case ran");
+    let wrong: Vec<String> = outcomes
+        .iter()
+        .filter(|o| !o.lenient())
+        .map(|o| {
+            format!(
+                "[{}] {}",
+                o.case.lang.as_deref().unwrap_or("?"),
+                misses(std::slice::from_ref(o)).join("")
+            )
+        })
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "{} of {} lines are wrong:\n{}",
+        wrong.len(),
+        cases.len(),
+        wrong.join("\n")
+    );
+}
