@@ -278,7 +278,7 @@ pub fn merge(spans: &[(usize, usize, EvidenceKind)]) -> Vec<Span> {
         .filter(|&&(s, e, _)| s < e)
         .flat_map(|&(s, e, k)| [(s, true, k), (e, false, k)])
         .collect();
-    events.sort_unstable_by_key(|&(pos, _, _)| pos);
+    crate::order::sort_by_key(&mut events, |&(pos, _, _)| (pos, 0));
     let mut open = [0usize; EvidenceKind::ALL.len()];
     let mut out: Vec<Span> = Vec::new();
     let mut i = 0;
@@ -322,7 +322,7 @@ pub fn merge(spans: &[(usize, usize, EvidenceKind)]) -> Vec<Span> {
 fn fill_utf16<'a>(text: &str, spans: impl Iterator<Item = &'a mut Span>) {
     let mut spans: Vec<&mut Span> = spans.collect();
     let mut offsets: Vec<usize> = spans.iter().flat_map(|s| [s.start, s.end]).collect();
-    offsets.sort_unstable();
+    crate::order::sort_by_key(&mut offsets, |&o| (o, 0));
     offsets.dedup();
     let mut map = Vec::with_capacity(offsets.len());
     let (mut byte, mut units) = (0, 0);

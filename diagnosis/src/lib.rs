@@ -32,6 +32,7 @@ mod html;
 mod message;
 pub mod mime;
 pub mod normalize;
+mod order;
 mod reason;
 pub mod rules;
 pub mod ses;

@@ -377,8 +377,8 @@ fn split_unquoted(value: &str, sep: u8) -> Vec<&str> {
 /// `name=value` parameters, unquoted, with RFC 2231 continuations (`name*0=`, `name*1=`) joined and extended
 /// values (`name*=utf-8''%E2%82%AC`) decoded.
 fn parameters<'a>(fields: impl Iterator<Item = &'a str>) -> Vec<(String, String)> {
-    // (name, section, extended, value)
-    let mut pieces: Vec<(String, u32, bool, String)> = Vec::new();
+    // (name, section, extended, value, group): a name's pieces share the group (the index of its first piece).
+    let mut pieces: Vec<(String, u32, bool, String, usize)> = Vec::new();
     for field in fields {
         let Some((name, value)) = field.split_once('=') else {
             continue;
@@ -393,13 +393,18 @@ fn parameters<'a>(fields: impl Iterator<Item = &'a str>) -> Vec<(String, String)
             }
             None => (name, 0, false),
         };
-        pieces.push((base, section, extended, value));
+        let group = pieces
+            .iter()
+            .find(|p| p.0 == base)
+            .map_or(pieces.len(), |p| p.4);
+        pieces.push((base, section, extended, value, group));
     }
-    pieces.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    // Each name's pieces together, in section order.
+    crate::order::sort_by_key(&mut pieces, |p| (p.4, p.1 as usize));
     let mut out: Vec<(String, String)> = Vec::new();
     let mut charset = String::new();
     let mut bytes: Vec<u8> = Vec::new();
-    for (i, (name, section, extended, value)) in pieces.iter().enumerate() {
+    for (i, (name, section, extended, value, _)) in pieces.iter().enumerate() {
         if *section == 0 {
             charset.clear();
             bytes.clear();

@@ -43,7 +43,7 @@ pub(super) fn bounce(e: Entry, d: &Decision<'_>, command: Option<&str>, rules: &
     if d.phrase.is_none() {
         push(e.diagnostic_span, EvidenceKind::Diagnostic);
     }
-    evidence.sort_by_key(|x| (x.start, x.end));
+    crate::order::sort_by_key(&mut evidence, |x| (x.start, x.end));
     let action = e.action.clone().or_else(|| {
         reason.is_failure().then(|| {
             if permanent == Some(false) {

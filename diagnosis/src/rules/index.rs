@@ -4,9 +4,11 @@
 //! filter (almost always a miss) and, on a hit, in the key table; where a phrase's whole first piece is there, its
 //! rule is the only kind whose patterns are then matched, from that place. Short phrases (under four bytes) are
 //! always searched.
+//!
+//! The key table is a sorted list searched by halving, not a `HashMap`: lookups happen only on filter hits, and
+//! the browser checker is spared the hash table's code (it carries no other).
 
 use super::Rule;
-use std::collections::HashMap;
 
 const SLOTS: usize = 1 << 16;
 
@@ -20,7 +22,10 @@ const KEY: usize = 4;
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Index {
     filter: Vec<u64>,
-    keys: HashMap<u32, Vec<u32>>,
+    /// Every key, sorted; the patterns of `keys[n]` are `ids[starts[n]..starts[n + 1]]`.
+    keys: Vec<u32>,
+    starts: Vec<u32>,
+    ids: Vec<u32>,
     always: Vec<u32>,
     /// Each pattern's first literal piece, by global id.
     firsts: Vec<Box<str>>,
@@ -52,26 +57,32 @@ impl Index {
             next += rule.patterns.len() as u32;
         }
         index.base.push(next);
+        // (key, pattern) pairs, sorted by key, then grouped.
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
         for (r, rule) in rules.iter().enumerate() {
             for (j, p) in rule.patterns.iter().enumerate() {
                 let i = index.base[r] + j as u32;
                 index.firsts.push(p.first_piece().into());
                 let first = p.first_piece().as_bytes();
                 if first.len() < KEY {
-                    if index.always.last() != Some(&i) {
-                        index.always.push(i);
-                    }
+                    index.always.push(i);
                     continue;
                 }
                 let k = key(first);
                 let s = slot(k);
                 index.filter[s / 64] |= 1 << (s % 64);
-                let list = index.keys.entry(k).or_default();
-                if list.last() != Some(&i) {
-                    list.push(i);
-                }
+                pairs.push((k, i));
             }
         }
+        crate::order::sort_by_key(&mut pairs, |&(k, i)| (k as usize, i as usize));
+        for (k, i) in pairs {
+            if index.keys.last() != Some(&k) {
+                index.keys.push(k);
+                index.starts.push(index.ids.len() as u32);
+            }
+            index.ids.push(i);
+        }
+        index.starts.push(index.ids.len() as u32);
         index
     }
 
@@ -100,7 +111,8 @@ impl Index {
             if self.filter[s / 64] & (1 << (s % 64)) == 0 {
                 continue;
             }
-            if let Some(list) = self.keys.get(&k) {
+            if let Ok(n) = self.keys.binary_search(&k) {
+                let list = &self.ids[self.starts[n] as usize..self.starts[n + 1] as usize];
                 for &i in list {
                     let slot = &mut out[i as usize];
                     if *slot == NONE && b[at..].starts_with(self.firsts[i as usize].as_bytes()) {
