@@ -182,7 +182,7 @@ fn nothing(dom: &Dom<'_>, parent: &Element, report: &Report, words: &Words) -> R
 fn draw_card(dom: &Dom<'_>, parent: &Element, card: &Card, words: &Words) -> Result<(), JsValue> {
     let art = dom.el(parent, "article", "bc-card")?;
     art.set_attribute("part", "card")?;
-    art.set_attribute("data-reason", card.reason.as_str())?;
+    art.set_attribute("data-reason", &card.reason_name)?;
     let head = dom.el(&art, "header", "bc-head")?;
     dom.text_el(&head, "h3", "bc-title", &card.title)?;
     let (badge, class, means) = match card.permanent {

@@ -75,11 +75,40 @@ impl Checker {
             site: &self.site,
             base: &self.base,
         };
-        explain::explain(text, &diagnosis, &self.rules, &pages)
+        explain::explain_with(
+            text,
+            &diagnosis,
+            &self.rules,
+            &pages,
+            self.site.reason_names,
+        )
     }
 
     /// The rules in use.
     pub fn rules(&self) -> &RuleSet {
         &self.rules
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diagnosis::{Reason, ReasonNames};
+
+    #[test]
+    fn the_site_file_says_how_reasons_are_named() {
+        let text = "421 4.7.0 Too many concurrent SMTP connections from this IP";
+        let legacy = Checker::from_site(Site::default(), "").expect("bundled rules");
+        assert_eq!(legacy.report(text).bounces[0].reason_name, "toomanyconn");
+        let site = Site {
+            reason_names: ReasonNames::Current,
+            ..Site::default()
+        };
+        let json = site.to_json();
+        assert!(json.contains(r#""reason_names":"current""#), "{json}");
+        let current = Checker::from_json(&json, "").expect("loads");
+        let card = &current.report(text).bounces[0];
+        assert_eq!(card.reason, Reason::TooManyConn);
+        assert_eq!(card.reason_name, "ratelimited");
     }
 }

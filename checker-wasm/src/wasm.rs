@@ -12,8 +12,11 @@ const TS_TYPES: &str = r#"
 /** Permanent or temporary, codes, who must act and links, for one recipient. */
 export interface Card {
   recipient: string | null;
-  /** Sisimai's reason name, such as "mailboxfull". */
+  /** Sisimai's reason name, such as "mailboxfull"; with `reason-names = "current"` in bouncebook.toml, Sisimai
+   * 5.6's merged names ("ratelimited", "emailtoolarge") for the pairs it merged. */
   reason: string;
+  /** The reason's name before Sisimai 5.6 (the same as `reason` unless that is a merged name). */
+  reason_legacy: string;
   /** The reason in plain words. */
   title: string;
   description: string;

@@ -21,7 +21,7 @@
 //! ```
 
 use crate::diagnosis::{Bounce, Diagnosis, EvidenceKind, Kind};
-use crate::reason::{Actor, Reason};
+use crate::reason::{Actor, Reason, ReasonNames};
 use crate::rules::{CodeInfo, RuleSet};
 use crate::site::{self, Page, Site};
 use serde::{Deserialize, Serialize};
@@ -50,7 +50,12 @@ pub struct Report {
 pub struct Card {
     /// The recipient address, when the text names it.
     pub recipient: Option<String>,
-    /// The reason.
+    /// The reason's name as the answer was asked to spell it ([`ReasonNames`]); JSON's `reason`.
+    #[serde(rename = "reason")]
+    pub reason_name: std::borrow::Cow<'static, str>,
+    /// The reason; in JSON `reason_legacy`, its name before Sisimai 5.6 (the same as `reason` unless current
+    /// names merged it), so a reader of the JSON keeps the finer distinction and the report reads back whole.
+    #[serde(rename = "reason_legacy")]
     pub reason: Reason,
     /// The reason in plain words, as a heading.
     pub title: String,
@@ -169,12 +174,24 @@ impl Pages<'_> {
     }
 }
 
-/// Explains `diagnosis`, which was computed from `text` with `rules`, with links to `pages`.
+/// Explains `diagnosis`, which was computed from `text` with `rules`, with links to `pages`; reasons are named
+/// as before Sisimai 5.6 ([`ReasonNames::Legacy`]).
 pub fn explain(text: &str, diagnosis: &Diagnosis, rules: &RuleSet, pages: &Pages<'_>) -> Report {
+    explain_with(text, diagnosis, rules, pages, ReasonNames::Legacy)
+}
+
+/// [`explain`], with reasons named in the spelling `names` asks for.
+pub fn explain_with(
+    text: &str,
+    diagnosis: &Diagnosis,
+    rules: &RuleSet,
+    pages: &Pages<'_>,
+    names: ReasonNames,
+) -> Report {
     let mut bounces: Vec<Card> = diagnosis
         .bounces
         .iter()
-        .map(|b| card(text, b, rules, pages))
+        .map(|b| card(text, b, rules, pages, names))
         .collect();
     let raw: Vec<(usize, usize, EvidenceKind)> = bounces
         .iter()
@@ -214,7 +231,7 @@ pub fn explain(text: &str, diagnosis: &Diagnosis, rules: &RuleSet, pages: &Pages
     }
 }
 
-fn card(text: &str, b: &Bounce, rules: &RuleSet, pages: &Pages<'_>) -> Card {
+fn card(text: &str, b: &Bounce, rules: &RuleSet, pages: &Pages<'_>, names: ReasonNames) -> Card {
     let info = rules.reason_info(b.reason);
     let code = |code: String, entry: Option<&CodeInfo>| Code {
         code,
@@ -223,6 +240,7 @@ fn card(text: &str, b: &Bounce, rules: &RuleSet, pages: &Pages<'_>) -> Card {
     };
     Card {
         recipient: b.recipient.clone(),
+        reason_name: b.reason.name(names).into(),
         reason: b.reason,
         title: info
             .map(|i| i.title.clone())

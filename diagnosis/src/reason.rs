@@ -103,6 +103,73 @@ impl Reason {
     }
 }
 
+/// Which spelling of reason names to hand out.
+///
+/// Sisimai 5.6 (February 2026) merged `toomanyconn` and `speeding` into `ratelimited`, and `mesgtoobig` and
+/// `exceedlimit` into `emailtoolarge`. The engine keeps the older, finer names ([`Reason`]'s, and the default:
+/// the labeled corpus uses them, so scores compare), and can print the current ones.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ReasonNames {
+    /// The names before Sisimai 5.6: every [`Reason`] by its own name.
+    #[default]
+    Legacy,
+    /// Sisimai 5.6 and later: `ratelimited` and `emailtoolarge` for the merged pairs.
+    Current,
+}
+
+impl ReasonNames {
+    /// `legacy` or `current`, as the command line and `bouncebook.toml` spell them.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReasonNames::Legacy => "legacy",
+            ReasonNames::Current => "current",
+        }
+    }
+
+    /// Whether this is the default ([`ReasonNames::Legacy`]), for leaving it out of files.
+    pub fn is_legacy(&self) -> bool {
+        *self == ReasonNames::Legacy
+    }
+}
+
+impl FromStr for ReasonNames {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "legacy" => Ok(ReasonNames::Legacy),
+            "current" => Ok(ReasonNames::Current),
+            _ => Err(format!(
+                "unknown reason names `{s}`; expected `legacy` (Sisimai before 5.6) or `current` (5.6 and later)"
+            )),
+        }
+    }
+}
+
+impl serde::Serialize for ReasonNames {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReasonNames {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        name.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl Reason {
+    /// The reason's name in the given spelling: [`Reason::as_str`], except that with
+    /// [`ReasonNames::Current`] the pairs Sisimai merged share the merged name.
+    pub fn name(self, names: ReasonNames) -> &'static str {
+        match (names, self) {
+            (ReasonNames::Current, Reason::TooManyConn | Reason::Speeding) => "ratelimited",
+            (ReasonNames::Current, Reason::MesgTooBig | Reason::ExceedLimit) => "emailtoolarge",
+            _ => self.as_str(),
+        }
+    }
+}
+
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -210,6 +277,27 @@ impl<'de> serde::Deserialize<'de> for Actor {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn current_names_merge_the_pairs_sisimai_merged_and_keep_the_rest() {
+        use super::ReasonNames::{Current, Legacy};
+        assert_eq!(Reason::TooManyConn.name(Current), "ratelimited");
+        assert_eq!(Reason::Speeding.name(Current), "ratelimited");
+        assert_eq!(Reason::MesgTooBig.name(Current), "emailtoolarge");
+        assert_eq!(Reason::ExceedLimit.name(Current), "emailtoolarge");
+        for r in Reason::ALL {
+            assert_eq!(r.name(Legacy), r.as_str());
+            if !matches!(
+                r,
+                Reason::TooManyConn | Reason::Speeding | Reason::MesgTooBig | Reason::ExceedLimit
+            ) {
+                assert_eq!(r.name(Current), r.as_str());
+            }
+        }
+        assert_eq!("current".parse(), Ok(Current));
+        assert!("newest".parse::<super::ReasonNames>().is_err());
+    }
+
     use super::*;
 
     #[test]

@@ -5,6 +5,7 @@
 //! The generator writes it and the checker reads it through these types, so the two sides cannot drift. Page
 //! URLs are strings this crate carries and resolves against a base; it never reads a file or fetches a URL.
 
+use crate::ReasonNames;
 use crate::rules::RuleSet;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -37,6 +38,9 @@ pub struct Site {
     /// An ES module exporting `search(query, limit)` that resolves to `[{url, title, snippet}]`, searching the
     /// site's index in the browser. The widget imports it when the widget loads, never later.
     pub search_module: Option<String>,
+    /// How the checker names reasons in its answer (`bouncebook.toml`'s `reason-names`); left out when legacy.
+    #[serde(skip_serializing_if = "ReasonNames::is_legacy")]
+    pub reason_names: ReasonNames,
 }
 
 /// A page of the knowledge base. URLs are relative to the knowledge base's root (`articles/mailbox-full/`), so

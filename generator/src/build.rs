@@ -93,6 +93,7 @@ fn site_file(site: &Site, search_module: Option<&str>) -> widget::SiteFile {
     let lib = &site.library;
     // `lib.rules` are the site's own, or the bundled ones when it has none.
     let mut file = widget::SiteFile::new(&site.settings.title, &lib.rules);
+    file.reason_names(site.settings.reason_names);
     let references = lib
         .rules
         .rules

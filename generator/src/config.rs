@@ -35,6 +35,9 @@ pub struct Config {
     pub output_dir: Option<Spanned<String>>,
     /// The decision tree offered first (a file name under `content/trees/` without `.toml`).
     pub start_tree: Option<Spanned<String>>,
+    /// How the browser checker names reasons: `legacy` (Sisimai before 5.6, the default) or `current`
+    /// (Sisimai 5.6 and later: `ratelimited`, `emailtoolarge`), in its JavaScript answer and `data-reason`.
+    pub reason_names: Option<Spanned<String>>,
     /// Where this config was read from, and its text, for error positions.
     #[serde(skip)]
     pub source: Option<(String, String)>,
@@ -113,6 +116,8 @@ pub struct Settings {
     pub output: PathBuf,
     /// The start tree's slug, if configured.
     pub start_tree: Option<String>,
+    /// How the browser checker names reasons.
+    pub reason_names: diagnosis::ReasonNames,
 }
 
 impl Settings {
@@ -176,6 +181,14 @@ impl Settings {
             u.get_ref().clone()
         });
 
+        let reason_names = match &config.reason_names {
+            None => diagnosis::ReasonNames::Legacy,
+            Some(n) => n.get_ref().parse().unwrap_or_else(|e: String| {
+                errors.push(at(n.span(), format!("`reason-names`: {e}")));
+                diagnosis::ReasonNames::Legacy
+            }),
+        };
+
         let theme = config
             .theme
             .as_ref()
@@ -233,6 +246,7 @@ impl Settings {
             theme_dir,
             output,
             start_tree: config.start_tree.map(|s| s.into_inner()),
+            reason_names,
         })
     }
 

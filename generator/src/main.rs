@@ -75,9 +75,32 @@ enum Command {
         /// A folder of rule files (content/rules layout) to use instead of the bundled rules.
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
+        /// Reason names: `legacy` (Sisimai before 5.6, which the labeled corpus uses) or `current` (Sisimai
+        /// 5.6 and later: `ratelimited` for toomanyconn and speeding, `emailtoolarge` for mesgtoobig and
+        /// exceedlimit).
+        #[arg(long, value_enum, default_value = "legacy", value_name = "NAMES")]
+        reason_names: ReasonNamesArg,
         /// Files or folders; none or `-` reads standard input.
         paths: Vec<PathBuf>,
     },
+}
+
+/// `--reason-names`.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum ReasonNamesArg {
+    /// Sisimai's names before 5.6.
+    Legacy,
+    /// Sisimai 5.6 and later.
+    Current,
+}
+
+impl From<ReasonNamesArg> for diagnosis::ReasonNames {
+    fn from(a: ReasonNamesArg) -> Self {
+        match a {
+            ReasonNamesArg::Legacy => diagnosis::ReasonNames::Legacy,
+            ReasonNamesArg::Current => diagnosis::ReasonNames::Current,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -132,12 +155,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Classify {
             format,
             rules,
+            reason_names,
             paths,
-        } => classify_cmd(format, rules, &paths),
+        } => classify_cmd(format, rules, reason_names.into(), &paths),
     }
 }
 
-fn classify_cmd(format: Format, rules_dir: Option<PathBuf>, paths: &[PathBuf]) -> Result<ExitCode> {
+fn classify_cmd(
+    format: Format,
+    rules_dir: Option<PathBuf>,
+    names: diagnosis::ReasonNames,
+    paths: &[PathBuf],
+) -> Result<ExitCode> {
     // Rule problems go to stderr one per line, then the error says whose rules they were.
     fn rule_errors(errors: &[impl std::fmt::Display], summary: String) -> anyhow::Error {
         for e in errors {
@@ -174,7 +203,7 @@ fn classify_cmd(format: Format, rules_dir: Option<PathBuf>, paths: &[PathBuf]) -
     let mut failed = false;
     let mut all = Vec::new();
     for item in classify::expand(paths) {
-        let outcome = classify::run_one(item, rules);
+        let outcome = classify::run_one(item, rules, names);
         if let Some(e) = &outcome.error {
             eprintln!("error: {e}");
             failed = true;

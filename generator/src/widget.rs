@@ -66,6 +66,12 @@ impl SiteFile {
         self
     }
 
+    /// How the checker names reasons (`bouncebook.toml`'s `reason-names`).
+    pub fn reason_names(&mut self, names: diagnosis::ReasonNames) -> &mut SiteFile {
+        self.site.reason_names = names;
+        self
+    }
+
     /// The site's search page, relative to the root, to which the URL-encoded query is appended (`search/?q=`).
     pub fn search_page(&mut self, url: &str) -> &mut SiteFile {
         self.site.search_page = Some(url.to_string());

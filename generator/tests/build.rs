@@ -318,3 +318,34 @@ fn a_built_site_carries_the_checker_with_its_own_rules() {
         main_of(&home)
     );
 }
+
+#[test]
+fn reason_names_current_reaches_the_checker_through_site_json() {
+    let site = site_copy("basic", "build-reason-names");
+    let config = site.join("bouncebook.toml");
+    let text = std::fs::read_to_string(&config).expect("read");
+    std::fs::write(&config, format!("{text}reason-names = \"current\"\n")).expect("write");
+    let out = tempdir("build-reason-names-out").join("public");
+    let result = build(&site, &out);
+    assert!(result.status.success(), "{}", stderr(&result));
+    if !out.join("widget").exists() {
+        skip(
+            "reason_names_current_reaches_the_checker_through_site_json",
+            "this bouncebook carries no widget: run `cargo xtask widget`, then test again",
+        );
+        return;
+    }
+    let json = read(&out, "widget/site.json");
+    let site: serde_json::Value = serde_json::from_str(&json).expect("site.json");
+    assert_eq!(site["reason_names"], "current");
+    // The checker's reading of the file (checker-wasm's own tests show it names reasons by it).
+    let read_back = diagnosis::site::Site::from_json(&json).expect("reads");
+    assert_eq!(read_back.reason_names, diagnosis::ReasonNames::Current);
+    // The default leaves the key out, and the checker keeps the legacy names.
+    let plain = tempdir("build-reason-names-default").join("public");
+    assert!(build(&fixture("basic"), &plain).status.success());
+    let json = read(&plain, "widget/site.json");
+    assert!(!json.contains("reason_names"), "{json}");
+    let read_back = diagnosis::site::Site::from_json(&json).expect("reads");
+    assert_eq!(read_back.reason_names, diagnosis::ReasonNames::Legacy);
+}

@@ -536,3 +536,17 @@ fn new_article_and_tree_check_clean() {
         stderr(&bad)
     );
 }
+
+#[test]
+fn config_reason_names_must_be_legacy_or_current() {
+    let line = one_problem("config-reason-names", |s| {
+        let config = s.join("bouncebook.toml");
+        let text = std::fs::read_to_string(&config).expect("read");
+        std::fs::write(&config, format!("{text}reason-names = \"newest\"\n")).expect("write");
+    });
+    assert!(
+        line.starts_with("bouncebook.toml:5:16: `reason-names`: unknown reason names `newest`"),
+        "{line}"
+    );
+    assert!(line.contains("`current`"), "{line}");
+}

@@ -158,3 +158,81 @@ fn usage_error_exits_2() {
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn reason_names_current_prints_sisimai_5_6_names_in_every_format_and_legacy_stays_the_default() {
+    let dir = tempdir("reason-names");
+    let big = dir.join("big.txt");
+    let conn = dir.join("conn.txt");
+    std::fs::write(
+        &big,
+        "552 5.3.4 <a@example.com>: Message size exceeds fixed limit",
+    )
+    .expect("write");
+    std::fs::write(
+        &conn,
+        "421 4.7.0 Too many concurrent SMTP connections from this IP",
+    )
+    .expect("write");
+    let run = |args: &[&str]| {
+        let out = bin()
+            .arg("classify")
+            .args(args)
+            .arg(&big)
+            .arg(&conn)
+            .output()
+            .expect("run");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let reasons = |jsonl: &str| -> Vec<String> {
+        jsonl
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).expect("json line");
+                v["bounces"][0]["reason"]
+                    .as_str()
+                    .expect("reason")
+                    .to_string()
+            })
+            .collect()
+    };
+    assert_eq!(
+        reasons(&run(&["--format", "jsonl"])),
+        ["mesgtoobig", "toomanyconn"]
+    );
+    assert_eq!(
+        reasons(&run(&["--format", "jsonl", "--reason-names", "legacy"])),
+        ["mesgtoobig", "toomanyconn"]
+    );
+    let current = run(&["--format", "jsonl", "--reason-names", "current"]);
+    assert_eq!(reasons(&current), ["emailtoolarge", "ratelimited"]);
+    // Only the name changes: the fields and their order are the engine's.
+    let legacy = run(&["--format", "jsonl"]);
+    assert_eq!(
+        legacy
+            .replace(r#""reason":"mesgtoobig""#, r#""reason":"emailtoolarge""#)
+            .replace(r#""reason":"toomanyconn""#, r#""reason":"ratelimited""#),
+        current
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&run(&["--format", "json", "--reason-names", "current"]))
+            .expect("json");
+    assert_eq!(json[1]["bounces"][0]["reason"], "ratelimited");
+    let human = run(&["--reason-names", "current"]);
+    assert!(
+        human.contains("(emailtoolarge)") && human.contains("(ratelimited)"),
+        "{human}"
+    );
+    let bad = bin()
+        .args(["classify", "--reason-names", "newest"])
+        .arg(&big)
+        .output()
+        .expect("run");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("current"));
+}

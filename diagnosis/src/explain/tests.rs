@@ -136,6 +136,25 @@ fn the_report_reads_back_as_it_was_written() {
     assert!(json.contains(r#""kind":"bounce""#), "{json}");
     assert!(json.contains(r#""reason":"mailboxfull""#), "{json}");
     assert!(json.contains(r#""actor":"recipient""#), "{json}");
+    assert!(json.contains(r#""reason_legacy":"mailboxfull""#), "{json}");
     let back: Report = serde_json::from_str(&json).expect("reads back");
     assert_eq!(back, r);
+}
+
+#[test]
+fn reasons_are_named_as_asked() {
+    let text = "552 5.3.4 <ann@example.org>: Message size exceeds fixed limit";
+    let rules = RuleSet::bundled();
+    let d = crate::classify(text.as_bytes(), rules);
+    let legacy = explain(text, &d, rules, &Pages::Sources);
+    assert_eq!(legacy.bounces[0].reason, Reason::MesgTooBig);
+    assert_eq!(legacy.bounces[0].reason_name, "mesgtoobig");
+    let current = explain_with(text, &d, rules, &Pages::Sources, ReasonNames::Current);
+    assert_eq!(current.bounces[0].reason, Reason::MesgTooBig);
+    assert_eq!(current.bounces[0].reason_name, "emailtoolarge");
+    let json = serde_json::to_string(&current).expect("json");
+    assert!(json.contains(r#""reason":"emailtoolarge""#), "{json}");
+    assert!(json.contains(r#""reason_legacy":"mesgtoobig""#), "{json}");
+    let back: Report = serde_json::from_str(&json).expect("reads back");
+    assert_eq!(back, current);
 }

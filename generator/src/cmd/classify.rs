@@ -2,7 +2,7 @@
 //! `jsonl`).
 
 use diagnosis::explain::{self, Card, Code, Pages, Report};
-use diagnosis::{Bounce, RuleSet};
+use diagnosis::{Bounce, ReasonNames, RuleSet};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::io::{self, Read, Write};
@@ -20,7 +20,7 @@ pub enum Format {
 }
 
 /// The result for one input.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct Outcome {
     /// The input's path, or `-` for standard input.
     pub input: String,
@@ -30,8 +30,35 @@ pub struct Outcome {
     pub error: Option<String>,
     /// The explained answer that `human` prints (titles, advice, code meanings, the article and tree); JSON
     /// is the bounces alone.
-    #[serde(skip)]
     pub report: Option<Report>,
+    /// How reasons are named, in JSON as in `human`.
+    pub names: ReasonNames,
+}
+
+/// JSON: `input`, `bounces` (as the engine writes them, with each `reason` named as asked) and `error`.
+impl Serialize for Outcome {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeStruct};
+        let mut st = s.serialize_struct("Outcome", 3)?;
+        st.serialize_field("input", &self.input)?;
+        if self.names.is_legacy() {
+            st.serialize_field("bounces", &self.bounces)?;
+        } else {
+            // The engine's `Bounce` carries the typed reason; rename it in its JSON (key order kept: the
+            // generator's serde_json preserves it).
+            let mut bounces = Vec::with_capacity(self.bounces.len());
+            for b in &self.bounces {
+                let mut v = serde_json::to_value(b).map_err(S::Error::custom)?;
+                if let Some(reason) = v.get_mut("reason") {
+                    *reason = b.reason.name(self.names).into();
+                }
+                bounces.push(v);
+            }
+            st.serialize_field("bounces", &bounces)?;
+        }
+        st.serialize_field("error", &self.error)?;
+        st.end()
+    }
 }
 
 /// Expands the command line's paths: files as given, folders into every file below them sorted by path, none or
@@ -59,8 +86,12 @@ pub fn expand(paths: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> {
     out
 }
 
-/// Classifies one input.
-pub fn run_one(item: Result<PathBuf, (PathBuf, String)>, rules: &RuleSet) -> Outcome {
+/// Classifies one input, naming reasons as `names` says.
+pub fn run_one(
+    item: Result<PathBuf, (PathBuf, String)>,
+    rules: &RuleSet,
+    names: ReasonNames,
+) -> Outcome {
     let (path, read) = match item {
         Ok(p) => {
             let r = read_input(&p);
@@ -75,12 +106,13 @@ pub fn run_one(item: Result<PathBuf, (PathBuf, String)>, rules: &RuleSet) -> Out
             // Evidence offsets are into the bytes; invalid UTF-8 is replaced for the explanation, whose printed
             // parts do not depend on them.
             let text = String::from_utf8_lossy(&bytes);
-            let report = explain::explain(&text, &d, rules, &Pages::Sources);
+            let report = explain::explain_with(&text, &d, rules, &Pages::Sources, names);
             Outcome {
                 input,
                 bounces: d.bounces,
                 error: None,
                 report: Some(report),
+                names,
             }
         }
         Err(e) => Outcome {
@@ -88,6 +120,7 @@ pub fn run_one(item: Result<PathBuf, (PathBuf, String)>, rules: &RuleSet) -> Out
             bounces: Vec::new(),
             error: Some(e),
             report: None,
+            names,
         },
     }
 }
@@ -187,7 +220,11 @@ fn write_card(out: &mut dyn Write, c: &Card, st: &Style) -> io::Result<()> {
     let row = |out: &mut dyn Write, k: &str, v: &str| {
         writeln!(out, "    {:<13} {}", st.paint("2", k), clean(v))
     };
-    row(out, "what happened", &format!("{} ({})", c.title, c.reason))?;
+    row(
+        out,
+        "what happened",
+        &format!("{} ({})", c.title, c.reason_name),
+    )?;
     let mut codes = Vec::new();
     if let Some(r) = &c.reply {
         codes.push(format!("reply {}", r.code));
@@ -256,6 +293,7 @@ mod tests {
             report: Some(explain::explain(text, &d, rules, &Pages::Sources)),
             bounces: d.bounces,
             error: None,
+            names: ReasonNames::Legacy,
         };
         let mut out = Vec::new();
         write_outcome(&mut out, &o, Format::Human, false).expect("writes");
@@ -302,6 +340,7 @@ mod tests {
             bounces: Vec::new(),
             error: Some("cannot read a.eml: no such file".into()),
             report: None,
+            names: ReasonNames::Legacy,
         };
         let mut out = Vec::new();
         write_outcome(&mut out, &o, Format::Human, false).expect("writes");
