@@ -190,7 +190,11 @@ pub fn paragraphs(text: &str, found: &[Found], address: &str) -> Vec<(usize, usi
         if !f.address.eq_ignore_ascii_case(address) {
             continue;
         }
-        let start = line_start(text, f.start);
+        // Never back over the line of the mention before (whoever's it is).
+        let floor = i
+            .checked_sub(1)
+            .map_or(0, |p| line_end(text, found[p].end).min(f.start));
+        let start = transcript_start(text, line_start(text, f.start), floor);
         let end = next_other[i].map_or(text.len(), |g| line_start(text, found[g].start).max(start));
         match out.last_mut() {
             Some(last) if start <= last.1 => last.1 = last.1.max(end),
@@ -198,6 +202,33 @@ pub fn paragraphs(text: &str, found: &[Found], address: &str) -> Vec<(usize, usi
         }
     }
     out
+}
+
+/// Where the SMTP transcript that leads up to the line at `start` begins, if one does: Sendmail writes the
+/// dialogue with the remote server just before the recipient's own line (`While talking to mx.example.edu:`,
+/// `>>> MAIL From:<…>`, `<<< 550 …`, then `554 <bob@example.edu>... Remote protocol error`), and the `<<<`
+/// reply is the remote server's own refusal (sendmail/deliver.c, sendmail/usersmtp.c). Goes back no further
+/// than `floor`.
+fn transcript_start(text: &str, start: usize, floor: usize) -> usize {
+    let mut at = start;
+    while at > floor {
+        let prev = line_start(text, at - 1).max(floor);
+        let line = text[prev..at].trim_start();
+        let dialogue = line.starts_with("<<<")
+            || line.starts_with(">>>")
+            || line.starts_with("While talking to ");
+        if !dialogue {
+            break;
+        }
+        at = prev;
+    }
+    at
+}
+
+/// End of the line holding `at` (the position of its newline, or the text's end).
+fn line_end(text: &str, at: usize) -> usize {
+    let at = at.min(text.len());
+    text[at..].find('\n').map_or(text.len(), |p| at + p)
 }
 
 /// Start of the line holding `at`, looking back at most a few kilobytes (a longer "line" is not prose).
@@ -330,6 +361,28 @@ mod tests {
     fn sentence_recipients_when_nothing_leads() {
         let text = "Your message wasn't delivered to bob@example.com because the address couldn't be found.";
         assert_eq!(distinct(&recipients(text, &[])), ["bob@example.com"]);
+    }
+
+    #[test]
+    fn a_sendmail_transcript_belongs_to_the_recipient_line_after_it() {
+        let text = "Transcript:\nWhile talking to mx.example.edu:\n>>> MAIL From:<a@example.jp>\n<<< 550 Insecure Mail Relay\n554 <b@example.edu>... Remote protocol error\n";
+        let f = recipients(text, &[]);
+        let p = paragraphs(text, &f, "b@example.edu");
+        assert_eq!(p.len(), 1);
+        assert!(
+            text[p[0].0..p[0].1].starts_with("While talking to"),
+            "{:?}",
+            &text[p[0].0..p[0].1]
+        );
+        // Another recipient's line stops it.
+        let text = "<<< 550 no\n550 <a@example.edu>... User unknown\n<<< 550 Insecure Mail Relay\n554 <b@example.edu>... Remote protocol error\n";
+        let f = recipients(text, &[]);
+        let p = paragraphs(text, &f, "b@example.edu");
+        assert!(
+            text[p[0].0..p[0].1].starts_with("<<< 550 Insecure"),
+            "{:?}",
+            &text[p[0].0..p[0].1]
+        );
     }
 
     #[test]
