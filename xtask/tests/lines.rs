@@ -40,7 +40,7 @@ fn single_lines_meet_the_floor() {
 }
 
 /// The lines in other languages (`tests/bounces/lines-intl.toml`): every one comes out with its reason or one of
-/// its `also`, and every language the rules cover keeps at least `PER_LANGUAGE` lines.
+/// its `also` (a `must` line with its reason itself), and every language the rules cover keeps at least `PER_LANGUAGE` lines.
 #[test]
 fn lines_in_other_languages_are_all_right() {
     use xtask::lines::{LANGUAGES, PER_LANGUAGE, intl_path};
@@ -66,7 +66,7 @@ fn lines_in_other_languages_are_all_right() {
     assert_eq!(outcomes.len(), cases.len(), "every case ran");
     let wrong: Vec<String> = outcomes
         .iter()
-        .filter(|o| !o.lenient())
+        .filter(|o| !o.lenient() || (o.case.must && !o.strict()))
         .map(|o| {
             format!(
                 "[{}] {}",
