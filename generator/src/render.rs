@@ -218,7 +218,13 @@ impl Renderer<'_> {
                     .map(|c| {
                         serde_json::json!({
                             "code": cat.code_view(&c.code),
-                            "article": c.articles.first().map(|&i| article_card(&lib.articles[i])),
+                            // The article whose subject the code is (`primary-codes`), else none: the code's
+                            // own page lists every article that mentions it.
+                            "article": lib
+                                .articles
+                                .iter()
+                                .find(|a| a.primary_codes.contains(&c.code))
+                                .map(article_card),
                         })
                     })
                     .collect();
