@@ -5,7 +5,27 @@
 mod support;
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::OnceLock;
 use support::{repo, run_in, stderr, tempdir};
+
+/// The bundled knowledge base, built once for this file's tests with the binary, as users build it.
+fn built() -> &'static PathBuf {
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let out_dir = tempdir("home").join("public");
+        let out = run_in(
+            &repo(),
+            &["build", "--output", out_dir.to_str().expect("utf-8 path")],
+        );
+        assert!(out.status.success(), "build failed:\n{}", stderr(&out));
+        out_dir
+    })
+}
+
+fn page(path: &str) -> String {
+    std::fs::read_to_string(built().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
 
 /// The front matter's `primary-codes` of every bundled article: code → article URLs claiming it.
 fn primary_claims() -> BTreeMap<String, Vec<String>> {
@@ -59,13 +79,7 @@ fn common_errors(html: &str) -> Vec<(String, String, Option<String>)> {
 
 #[test]
 fn issue_13_most_common_errors_pair_codes_with_the_article_about_them() {
-    let out_dir = tempdir("home-common").join("public");
-    let out = run_in(
-        &repo(),
-        &["build", "--output", out_dir.to_str().expect("utf-8 path")],
-    );
-    assert!(out.status.success(), "build failed:\n{}", stderr(&out));
-    let html = std::fs::read_to_string(out_dir.join("index.html")).expect("home page");
+    let html = page("index.html");
     let items = common_errors(&html);
     assert!(items.len() >= 6, "{items:?}");
     let claims = primary_claims();
@@ -112,4 +126,54 @@ fn issue_13_most_common_errors_pair_codes_with_the_article_about_them() {
         pair("451"),
         Some(Some("articles/delayed-mail-4xx/".to_string()))
     );
+}
+
+#[test]
+fn issue_13_without_javascript_the_paste_form_leads_to_every_code_reason_and_tree() {
+    let home = page("index.html");
+    assert!(
+        home.contains("<form action=find/ class=paste-form>"),
+        "the no-script paste form goes to the find page"
+    );
+    let find = page("find/index.html");
+    for href in [
+        "codes/550/",
+        "codes/5.1.1/",
+        "codes/5.2.2/",
+        "reasons/mailboxfull/",
+        "trees/start-here/",
+    ] {
+        assert!(
+            find.contains(&format!("href=../{href}")),
+            "find/ links {href}"
+        );
+    }
+    let reasons = std::fs::read_dir(built().join("reasons"))
+        .expect("reason pages")
+        .filter(|e| e.as_ref().is_ok_and(|e| e.path().is_dir()))
+        .count();
+    let linked = find.matches("href=../reasons/").count();
+    assert!(
+        linked >= reasons,
+        "{linked} reasons linked of {reasons} pages"
+    );
+}
+
+#[test]
+fn issue_13_the_bundled_site_shows_no_edit_link_to_nowhere() {
+    for path in [
+        "index.html",
+        "articles/mailbox-full/index.html",
+        "codes/550/index.html",
+    ] {
+        let html = page(path);
+        assert!(
+            !html.contains("example.invalid"),
+            "{path} links example.invalid"
+        );
+        assert!(
+            !html.contains("Edit this page"),
+            "{path} has an edit link but no edit-url is set"
+        );
+    }
 }
