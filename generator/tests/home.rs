@@ -33,7 +33,11 @@ fn primary_claims() -> BTreeMap<String, Vec<String>> {
     for entry in std::fs::read_dir(repo().join("content/articles")).expect("articles") {
         let path = entry.expect("entry").path();
         let text = std::fs::read_to_string(&path).expect("read");
-        let slug = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let slug = path
+            .file_stem()
+            .expect("a file name")
+            .to_string_lossy()
+            .into_owned();
         let Some(line) = text.lines().find(|l| l.starts_with("primary-codes")) else {
             continue;
         };
