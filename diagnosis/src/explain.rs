@@ -260,7 +260,20 @@ fn card(text: &str, b: &Bounce, rules: &RuleSet, pages: &Pages<'_>) -> Card {
         reply: b
             .reply_code
             .map(|c| code(c.to_string(), rules.reply_info(c))),
-        status: b.status.map(|c| code(c.to_string(), rules.status_info(c))),
+        status: b.status.map(|c| {
+            let mut shown = code(c.to_string(), rules.status_info(c));
+            // A provider's own sense of the code, named by the rule that decided, heads the table's.
+            if let Some(title) = b
+                .decided_by
+                .as_ref()
+                .and_then(|d| d.rule_id())
+                .and_then(|id| rules.rule(id))
+                .and_then(|r| r.code_title.clone())
+            {
+                shown.title = Some(title);
+            }
+            shown
+        }),
         actor: b.actor,
         actor_words: b.actor.describe().to_string(),
         advice: info.map(|i| i.advice.clone()).filter(|a| !a.is_empty()),

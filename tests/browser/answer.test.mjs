@@ -69,11 +69,17 @@ test("a delayed full mailbox is still being retried; an unknown user's address i
   assert.match((await cardText()).means, /fail the same way until the cause is fixed/);
 });
 
-test("a Microsoft 365 5.1.10 bounce links the dedicated 5.1.10 article, not the generic one", async () => {
+test("a Microsoft 365 5.1.10 bounce links the dedicated 5.1.10 article and names the code as Microsoft means it", async () => {
   await paste(page, fixture("lhost-office365-01-pasted.txt"));
   const got = await shown(page);
   const want = new URL(site.articles["@/articles/microsoft-5-1-10-recipient-not-found.md"].url, server.url + "/").href;
   assert.equal(got.cards[0].article, want);
+  const headline = await page.evaluate(() =>
+    [...document.querySelector("bounce-checker").shadowRoot.querySelectorAll(".bc-code")]
+      .find((row) => row.querySelector("dt code").textContent === "5.1.10")
+      ?.querySelector("dd strong")?.textContent,
+  );
+  assert.match(headline ?? "", /^Recipient not found/, "Microsoft's sense of 5.1.10, not RFC 7505's null MX");
 });
 
 test("no classified bounce lists 'a bounce the checker couldn't classify' among its related articles", async () => {

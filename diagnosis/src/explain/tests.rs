@@ -210,3 +210,26 @@ fn issue_13_a_classified_bounce_never_relates_the_unclassified_article() {
     assert!(!r.recognised);
     assert!(r.not_related.is_empty(), "{:?}", r.not_related);
 }
+
+// Issue 13: Microsoft 365's 5.1.10 is "recipient not found", not RFC 7505's null MX; the rule that decided says
+// so, and a 5.1.10 from elsewhere keeps the standard's name.
+#[test]
+fn issue_13_a_provider_rule_names_its_own_sense_of_the_code() {
+    let c = &report(
+        "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup",
+    )
+    .bounces[0];
+    let title = c
+        .status
+        .as_ref()
+        .and_then(|s| s.title.as_deref())
+        .unwrap_or_default();
+    assert!(title.starts_with("Recipient not found"), "{title}");
+    let c = &report("556 5.1.10 <ann@example.org>: Recipient address has null MX").bounces[0];
+    let title = c
+        .status
+        .as_ref()
+        .and_then(|s| s.title.as_deref())
+        .unwrap_or_default();
+    assert!(title.contains("null MX"), "{title}");
+}
