@@ -181,3 +181,34 @@ fn issue_13_the_bundled_site_shows_no_edit_link_to_nowhere() {
         );
     }
 }
+
+#[test]
+fn issue_13_every_tree_outcome_says_who_must_act() {
+    let trees = built().join("trees");
+    let mut outcomes = 0;
+    let mut silent = Vec::new();
+    for tree in std::fs::read_dir(&trees).expect("trees") {
+        let tree = tree.expect("entry").path();
+        if !tree.is_dir() {
+            continue;
+        }
+        for step in std::fs::read_dir(&tree).expect("steps") {
+            let file = step.expect("entry").path().join("index.html");
+            let Ok(html) = std::fs::read_to_string(&file) else {
+                continue;
+            };
+            if !html.contains("class=outcome-article") {
+                continue;
+            }
+            outcomes += 1;
+            if !html.contains("<strong>Who must act:</strong>") {
+                silent.push(file.display().to_string());
+            }
+        }
+    }
+    assert!(outcomes >= 50, "{outcomes} outcome pages");
+    assert!(
+        silent.is_empty(),
+        "outcomes that do not say who acts: {silent:#?}"
+    );
+}
