@@ -150,7 +150,7 @@ pub fn render(
     let search = dom.el(&result, "section", "bc-search")?;
     search.set_attribute("part", "search")?;
     search.set_attribute("hidden", "")?;
-    dom.text_el(&search, "h3", "", words.search_title)?;
+    dom.text_el(&search, "h2", "", words.search_title)?;
     dom.el(&search, "ul", "bc-search-results")?;
     if let Some(url) = &report.search {
         let p = dom.el(&result, "p", "bc-search-link")?;
@@ -166,7 +166,7 @@ fn nothing(dom: &Dom<'_>, parent: &Element, report: &Report, words: &Words) -> R
     let box_ = dom.el(parent, "div", "bc-none")?;
     box_.set_attribute("part", "none")?;
     box_.set_attribute("role", "status")?;
-    dom.text_el(&box_, "h3", "bc-title", words.nothing_title)?;
+    dom.text_el(&box_, "h2", "bc-title", words.nothing_title)?;
     let explanation = if report.kind == Kind::NotABounce {
         words.not_a_bounce
     } else {
@@ -184,17 +184,26 @@ fn draw_card(dom: &Dom<'_>, parent: &Element, card: &Card, words: &Words) -> Res
     art.set_attribute("part", "card")?;
     art.set_attribute("data-reason", &card.reason_name)?;
     let head = dom.el(&art, "header", "bc-head")?;
-    dom.text_el(&head, "h3", "bc-title", &card.title)?;
-    let (badge, class, means) = match card.permanent {
+    dom.text_el(&head, "h2", "bc-title", &card.title)?;
+    // Two facts apart (issue 13): whether the sending server stopped trying (the report's action), and whether
+    // sending again later can work (a full mailbox can clear, RFC 3463 X.2.2), so the card never says both
+    // "will fail the same way" and "retrying later works".
+    let (badge, class, means) = match card.stopped {
         Some(true) => (
-            words.permanent,
+            words.stopped,
             "bc-badge bc-permanent",
-            words.permanent_means,
+            if card.hard_bounce {
+                words.hard_means
+            } else if card.retry_later {
+                words.clears_means
+            } else {
+                words.fix_first_means
+            },
         ),
         Some(false) => (
-            words.temporary,
+            words.retrying,
             "bc-badge bc-temporary",
-            words.temporary_means,
+            words.retrying_means,
         ),
         None => (
             words.unknown_permanence,
@@ -306,6 +315,8 @@ fn pasted(
     }
     dom.text_el(&details, "summary", "", words.your_text)?;
     let pre = dom.el(&details, "pre", "bc-pasted")?;
+    // It scrolls, so a keyboard must be able to reach it (WCAG 2.1.1; axe's scrollable-region-focusable).
+    pre.set_attribute("tabindex", "0")?;
     for piece in excerpt(text, &report.evidence) {
         match piece {
             Piece::Text(a, b) => dom.text(&pre, &text[a..b])?,

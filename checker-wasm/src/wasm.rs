@@ -24,6 +24,10 @@ export interface Card {
   /** true: 5xx, false: 4xx, null: the text does not say. */
   permanent: boolean | null;
   hard_bounce: boolean;
+  /** true: the sending server stopped trying (action failed); false: it keeps retrying; null: not said. */
+  stopped: boolean | null;
+  /** Sending again later can work once the condition clears (4xx, or a persistent transient code: X.2.2 ...). */
+  retry_later: boolean;
   reply: Code | null;
   status: Code | null;
   actor: "sender" | "sender-admin" | "recipient" | "recipient-admin";
@@ -60,6 +64,8 @@ export interface Report {
   query: string;
   search: string | null;
   start_tree: Link | null;
+  /** URLs never to list as related articles (the "couldn't classify" page, when something was recognised). */
+  not_related: string[];
 }
 
 /** How `render` draws. */

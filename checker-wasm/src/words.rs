@@ -12,17 +12,22 @@ pub struct Words {
     pub recipient: &'static str,
     /// Shown when the text names no recipient.
     pub no_recipient: &'static str,
-    /// Badge for a permanent failure.
-    pub permanent: &'static str,
-    /// Badge for a temporary failure.
-    pub temporary: &'static str,
+    /// Badge when the sending server stopped trying (the report's action is `failed`).
+    pub stopped: &'static str,
+    /// Badge when the sending server keeps retrying (`delayed`).
+    pub retrying: &'static str,
     /// Badge when the text does not say.
     pub unknown_permanence: &'static str,
-    /// What a permanent failure means for the reader.
-    pub permanent_means: &'static str,
-    /// What a temporary failure means for the reader.
-    pub temporary_means: &'static str,
-    /// When permanence is unknown.
+    /// Stopped, and sending again fails the same way until someone fixes the cause.
+    pub fix_first_means: &'static str,
+    /// Stopped, but the cause can clear by itself (RFC 3463's persistent transient failures), so sending
+    /// again later can work.
+    pub clears_means: &'static str,
+    /// Stopped, and the address itself is bad.
+    pub hard_means: &'static str,
+    /// Still retrying.
+    pub retrying_means: &'static str,
+    /// When the text does not say whether the server stopped.
     pub unknown_means: &'static str,
     /// Heading of the code list.
     pub codes: &'static str,
@@ -92,12 +97,14 @@ pub const EN: Words = Words {
     lang: "en",
     recipient: "Recipient",
     no_recipient: "The text does not name the recipient.",
-    permanent: "Permanent",
-    temporary: "Temporary",
+    stopped: "Delivery stopped",
+    retrying: "Still retrying",
     unknown_permanence: "Not stated",
-    permanent_means: "A permanent failure: sending the same message again will fail the same way until the cause is fixed.",
-    temporary_means: "A temporary failure: the sending server keeps retrying for a while, so it may still arrive. If the cause stays, it turns into a permanent bounce.",
-    unknown_means: "The text does not say whether this failure is permanent or temporary.",
+    fix_first_means: "The sending server has stopped trying. Sending the same message again will fail the same way until the cause is fixed.",
+    clears_means: "The sending server has stopped trying, but the cause can clear by itself: sending the message again later can work once it has.",
+    hard_means: "The sending server has stopped trying, and sending to this address again will fail: the address itself is bad.",
+    retrying_means: "The sending server keeps retrying for a while, so the message may still arrive. If the cause stays, it gives up and sends a final bounce.",
+    unknown_means: "The text does not say whether the sending server has stopped trying.",
     codes: "Codes",
     reply_code: "SMTP reply",
     status_code: "Status",
@@ -134,11 +141,13 @@ pub const DE: Words = Words {
     lang: "de",
     recipient: "Empfänger",
     no_recipient: "Der Text nennt den Empfänger nicht.",
-    permanent: "Dauerhaft",
-    temporary: "Vorübergehend",
+    stopped: "Zustellung abgebrochen",
+    retrying: "Wird weiter versucht",
     unknown_permanence: "Nicht angegeben",
-    permanent_means: "Ein dauerhafter Fehler: Dieselbe Nachricht scheitert erneut auf dieselbe Weise, bis die Ursache behoben ist.",
-    temporary_means: "Ein vorübergehender Fehler: Der sendende Server versucht es noch eine Weile, die Nachricht kann also noch ankommen. Bleibt die Ursache, wird daraus ein dauerhafter Fehler.",
+    fix_first_means: "Der sendende Server hat aufgegeben. Dieselbe Nachricht scheitert erneut auf dieselbe Weise, bis die Ursache behoben ist.",
+    clears_means: "Der sendende Server hat aufgegeben, aber die Ursache kann sich von selbst erledigen: Später erneut gesendet, kann die Nachricht ankommen.",
+    hard_means: "Der sendende Server hat aufgegeben, und erneut an diese Adresse zu senden, scheitert: Die Adresse selbst ist ungültig.",
+    retrying_means: "Der sendende Server versucht es noch eine Weile, die Nachricht kann also noch ankommen. Bleibt die Ursache, gibt er auf und meldet einen endgültigen Fehler.",
     unknown_means: "Der Text sagt nicht, ob dieser Fehler dauerhaft oder vorübergehend ist.",
     codes: "Codes",
     reply_code: "SMTP-Antwort",
@@ -175,11 +184,13 @@ pub const FR: Words = Words {
     lang: "fr",
     recipient: "Destinataire",
     no_recipient: "Le texte ne nomme pas le destinataire.",
-    permanent: "Définitif",
-    temporary: "Temporaire",
+    stopped: "Remise abandonnée",
+    retrying: "Nouvelles tentatives",
     unknown_permanence: "Non précisé",
-    permanent_means: "Un échec définitif : renvoyer le même message échouera de la même façon tant que la cause n'est pas corrigée.",
-    temporary_means: "Un échec temporaire : le serveur d'envoi réessaie pendant un moment, le message peut donc encore arriver. Si la cause persiste, il devient un échec définitif.",
+    fix_first_means: "Le serveur d'envoi a abandonné. Renvoyer le même message échouera de la même façon tant que la cause n'est pas corrigée.",
+    clears_means: "Le serveur d'envoi a abandonné, mais la cause peut disparaître d'elle-même : renvoyer le message plus tard peut fonctionner.",
+    hard_means: "Le serveur d'envoi a abandonné, et écrire de nouveau à cette adresse échouera : l'adresse elle-même est mauvaise.",
+    retrying_means: "Le serveur d'envoi réessaie pendant un moment, le message peut donc encore arriver. Si la cause persiste, il abandonne et envoie un avis définitif.",
     unknown_means: "Le texte ne dit pas si cet échec est définitif ou temporaire.",
     codes: "Codes",
     reply_code: "Réponse SMTP",

@@ -139,6 +139,8 @@ const SHELL = {
     checking: "Checking…",
     failed: "The checker failed:",
     nothing: "Nothing recognised.",
+    check: "Check",
+    checkKey: "Ctrl+Enter",
   },
   de: {
     prompt: "Fügen Sie die Unzustellbarkeitsnachricht ein oder ziehen Sie eine .eml-Datei hierher",
@@ -148,6 +150,8 @@ const SHELL = {
     checking: "Wird geprüft…",
     failed: "Die Prüfung ist fehlgeschlagen:",
     nothing: "Nichts erkannt.",
+    check: "Prüfen",
+    checkKey: "Strg+Eingabe",
   },
   fr: {
     prompt: "Collez le message de non-remise, ou déposez ici un fichier .eml",
@@ -157,6 +161,8 @@ const SHELL = {
     checking: "Analyse en cours…",
     failed: "L'analyse a échoué :",
     nothing: "Rien de reconnu.",
+    check: "Analyser",
+    checkKey: "Ctrl+Entrée",
   },
 };
 
@@ -197,6 +203,7 @@ export class BounceChecker extends HTMLElement {
       { class: "bc-form", part: "form" },
       (this._prompt = h("label", { for: "bc-input", class: "bc-prompt" })),
       this._input,
+      h("div", { class: "bc-actions" }, (this._button = h("button", { type: "submit", class: "bc-check", part: "check" }))),
       (this._note = h("p", { class: "bc-note" })),
       this._status,
     );
@@ -214,6 +221,13 @@ export class BounceChecker extends HTMLElement {
     this._input.addEventListener("input", (e) =>
       this._schedule(e.inputType === "insertFromPaste" || e.inputType === "insertFromDrop" ? 0 : 150),
     );
+    // Enter adds a line (bounces are many lines); Ctrl+Enter (⌘+Enter on a Mac) checks, as the button does.
+    this._input.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+        e.preventDefault();
+        this._schedule(0);
+      }
+    });
     this.addEventListener("dragover", (e) => {
       if (e.dataTransfer?.types.includes("Files")) {
         e.preventDefault();
@@ -238,6 +252,8 @@ export class BounceChecker extends HTMLElement {
     this._box.lang = this.language;
     this._prompt.textContent = this._words.prompt;
     this._note.textContent = this._words.note;
+    this._button.textContent = this._words.check;
+    this._button.title = this._words.checkKey;
   }
 
   connectedCallback() {
@@ -305,6 +321,7 @@ export class BounceChecker extends HTMLElement {
     this._status.textContent = "";
     this._output.lang = options.lang;
     checker.render(text, report, this._output, options);
+    this._showFirstMark();
     this._said.textContent = report.recognised
       ? report.bounces.map((b) => (b.recipient ? `${b.recipient}: ${b.title}` : b.title)).join(". ")
       : report.kind === "empty"
@@ -314,13 +331,24 @@ export class BounceChecker extends HTMLElement {
     if (eng.search && section && report.query) {
       try {
         const hits = await eng.search.search(report.query, 5);
-        if (seq === this._seq) checker.renderSearch(hits ?? [], section, options);
+        // Never a "couldn't classify" page beside a card that classified the bounce (the engine names them).
+        const skip = new Set(report.not_related);
+        if (seq === this._seq) checker.renderSearch((hits ?? []).filter((h) => !skip.has(h.url)), section, options);
       } catch (e) {
         console.warn("bounce-checker: search failed:", e);
       }
     }
     this.dispatchEvent(new CustomEvent("bounce-checker-result", { detail: report, bubbles: true, composed: true }));
     return report;
+  }
+
+  /** Scrolls the evidence box (not the page) so that its first mark is in view, a line below its top. */
+  _showFirstMark() {
+    const mark = this._output.querySelector(".bc-pasted mark");
+    const pre = mark?.closest("pre");
+    if (!pre) return;
+    const line = parseFloat(getComputedStyle(pre).lineHeight) || 20;
+    pre.scrollTop += mark.getBoundingClientRect().top - pre.getBoundingClientRect().top - line;
   }
 
   _schedule(delay) {

@@ -15,6 +15,19 @@ pub struct StatusCode {
 }
 
 impl StatusCode {
+    /// Whether the condition this code names can clear by itself, so that sending the message again later can
+    /// work even when this report is permanent: RFC 3463 section 3 calls these subjects and details persistent
+    /// transient failures (X.2.2 mailbox full, X.3.1 mail system full, X.4.1 no answer from host, X.4.2 bad
+    /// connection, X.4.3 directory server failure, X.4.5 congestion, X.4.7 delivery time expired), and any
+    /// class-4 code is one by definition.
+    pub fn can_clear(self) -> bool {
+        self.class == 4
+            || matches!(
+                (self.subject, self.detail),
+                (2, 2) | (3, 1) | (4, 1) | (4, 2) | (4, 3) | (4, 5) | (4, 7)
+            )
+    }
+
     /// Parses exactly `c.s.d` (no surrounding text). Subject and detail take one to three digits.
     pub fn parse(s: &str) -> Option<StatusCode> {
         let mut it = s.split('.');

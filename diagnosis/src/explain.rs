@@ -43,6 +43,9 @@ pub struct Report {
     pub search: Option<String>,
     /// The tree to start from when nothing was recognised.
     pub start_tree: Option<Link>,
+    /// URLs never to list as related articles for this answer: when a recipient was recognised, the articles
+    /// of the reasons that mean "not classified" (`onhold`, `undefined`), which would contradict the card.
+    pub not_related: Vec<String>,
 }
 
 /// One recipient's failure, explained.
@@ -67,6 +70,13 @@ pub struct Card {
     pub permanent: Option<bool>,
     /// The address itself is bad: resending to it will never work.
     pub hard_bounce: bool,
+    /// Whether the sending server stopped trying (the report's action is `failed`: `true`) or keeps retrying
+    /// (`delayed`: `false`); from the codes' class when the report names no action; `None` when nothing says.
+    pub stopped: Option<bool>,
+    /// Whether sending the message again later can work once the condition clears, with nothing to fix on the
+    /// sender's side: a temporary failure, or a code RFC 3463 calls a persistent transient failure (a full
+    /// mailbox, [`crate::StatusCode::can_clear`]), even when the report is permanent. Never for a hard bounce.
+    pub retry_later: bool,
     /// The SMTP reply code and its meaning.
     pub reply: Option<Code>,
     /// The enhanced status code and its meaning.
@@ -220,6 +230,14 @@ pub fn explain_with(
         ),
         Pages::Sources => (None, None),
     };
+    let mut not_related: Vec<String> = [Reason::OnHold, Reason::Undefined]
+        .into_iter()
+        .filter(|_| recognised)
+        .filter_map(|r| rules.reason_info(r)?.article.as_deref())
+        .filter_map(|a| pages.article(a))
+        .map(|l| l.url)
+        .collect();
+    not_related.dedup();
     Report {
         kind: diagnosis.kind,
         recognised,
@@ -228,6 +246,7 @@ pub fn explain_with(
         query,
         search,
         start_tree,
+        not_related,
     }
 }
 
@@ -249,10 +268,30 @@ fn card(text: &str, b: &Bounce, rules: &RuleSet, pages: &Pages<'_>, names: Reaso
         action: b.action.clone(),
         permanent: b.permanent,
         hard_bounce: b.hard_bounce,
+        stopped: match b.action.as_deref() {
+            Some("failed") => Some(true),
+            Some("delayed") => Some(false),
+            _ => b.permanent,
+        },
+        retry_later: !b.hard_bounce
+            && (b.permanent == Some(false) || b.status.is_some_and(|s| s.can_clear())),
         reply: b
             .reply_code
             .map(|c| code(c.to_string(), rules.reply_info(c))),
-        status: b.status.map(|c| code(c.to_string(), rules.status_info(c))),
+        status: b.status.map(|c| {
+            let mut shown = code(c.to_string(), rules.status_info(c));
+            // A provider's own sense of the code, named by the rule that decided, heads the table's.
+            if let Some(title) = b
+                .decided_by
+                .as_ref()
+                .and_then(|d| d.rule_id())
+                .and_then(|id| rules.rule(id))
+                .and_then(|r| r.code_title.clone())
+            {
+                shown.title = Some(title);
+            }
+            shown
+        }),
         actor: b.actor,
         actor_words: b.actor.describe().to_string(),
         advice: info.map(|i| i.advice.clone()).filter(|a| !a.is_empty()),

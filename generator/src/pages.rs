@@ -471,6 +471,27 @@ fn outcome_article(lib: &Library, slug: &str) -> Option<Card> {
     lib.article(slug).map(article_card)
 }
 
+/// Who must act at an outcome, in plain words: the outcome's own `actor`, else the actor of the reasons its
+/// article explains when they agree (the rules say who acts for each reason); none when neither says.
+pub(crate) fn outcome_actor(
+    lib: &Library,
+    own: Option<diagnosis::Actor>,
+    slug: &str,
+) -> Option<String> {
+    if let Some(actor) = own {
+        return Some(actor.describe().to_string());
+    }
+    let article = lib.article(slug)?;
+    let mut actors = article
+        .reasons
+        .iter()
+        .filter_map(|r| lib.rules.reason_info(*r).map(|i| i.actor));
+    let first = actors.next()?;
+    actors
+        .all(|a| a == first)
+        .then(|| first.describe().to_string())
+}
+
 /// One step of a tree, as its page shows it.
 #[derive(Debug, Serialize)]
 pub(crate) struct StepView {
@@ -486,6 +507,8 @@ pub(crate) struct StepView {
     pub options: Vec<Card>,
     /// For outcomes, the article.
     pub article: Option<Card>,
+    /// For outcomes, who must act ([`outcome_actor`]).
+    pub who: Option<String>,
     /// 1 for the first step.
     pub number: usize,
     /// Steps leading here: their question and URL ("Back").
@@ -535,17 +558,24 @@ pub(crate) fn step_view(
                 })
                 .collect(),
             article: None,
+            who: None,
             number: depth + 1,
             back,
             is_start: i == tree.start,
         },
-        StepKind::Outcome { title, article, .. } => StepView {
+        StepKind::Outcome {
+            title,
+            article,
+            actor,
+            ..
+        } => StepView {
             kind: "outcome",
             text: title.clone(),
             is_check: false,
             html,
             options: Vec::new(),
             article: outcome_article(lib, article),
+            who: outcome_actor(lib, *actor, article),
             number: depth + 1,
             back,
             is_start: false,

@@ -48,6 +48,8 @@ enum Job<'a> {
     Articles,
     Code(usize),
     Codes,
+    /// Where the paste form leads without JavaScript: every code, reason and tree on one static page.
+    Find,
     Reason(Reason),
     Reasons,
     Tag(&'a str),
@@ -93,6 +95,7 @@ impl Renderer<'_> {
             Job::Home,
             Job::Articles,
             Job::Codes,
+            Job::Find,
             Job::Reasons,
             Job::Tags,
             Job::Trees,
@@ -218,7 +221,13 @@ impl Renderer<'_> {
                     .map(|c| {
                         serde_json::json!({
                             "code": cat.code_view(&c.code),
-                            "article": c.articles.first().map(|&i| article_card(&lib.articles[i])),
+                            // The article whose subject the code is (`primary-codes`), else none: the code's
+                            // own page lists every article that mentions it.
+                            "article": lib
+                                .articles
+                                .iter()
+                                .find(|a| a.primary_codes.contains(&c.code))
+                                .map(article_card),
                         })
                     })
                     .collect();
@@ -280,6 +289,24 @@ impl Renderer<'_> {
                 ctx.insert("status_codes", &status);
                 self.page("codes.html", url, &ctx)
             }
+            Job::Find => {
+                let url = "find/";
+                let mut ctx = self.context(
+                    "find",
+                    url,
+                    "Find your error",
+                    "Find the code or the words of your bounce: every error code and reason this site explains, and the step-by-step help.",
+                );
+                let (reply, status) = cat.code_index();
+                ctx.insert("reply_codes", &reply);
+                ctx.insert("status_codes", &status);
+                ctx.insert("reasons", &reason_index(cat));
+                ctx.insert(
+                    "trees",
+                    &lib.trees.iter().map(tree_card).collect::<Vec<_>>(),
+                );
+                self.page("find.html", url, &ctx)
+            }
             Job::Reason(r) => {
                 let view = cat.reason_page_view(r);
                 let url = view.reason.url.clone();
@@ -295,17 +322,7 @@ impl Renderer<'_> {
                     "Why mail bounces",
                     "Every reason a message bounces.",
                 );
-                let reasons: Vec<_> = Reason::ALL
-                    .iter()
-                    .map(|r| {
-                        serde_json::json!({
-                            "reason": cat.reason_view(*r),
-                            "description": r.description(),
-                            "count": cat.reason_articles(*r).len(),
-                        })
-                    })
-                    .collect();
-                ctx.insert("reasons", &reasons);
+                ctx.insert("reasons", &reason_index(cat));
                 self.page("reasons.html", url, &ctx)
             }
             Job::Tag(tag) => {
@@ -438,11 +455,18 @@ impl Renderer<'_> {
 
     fn sitemap_entries(&self) -> Vec<(String, String)> {
         let lib = self.lib();
-        let mut entries: Vec<(String, String)> =
-            ["", "articles/", "codes/", "reasons/", "tags/", "trees/"]
-                .iter()
-                .map(|u| (u.to_string(), String::new()))
-                .collect();
+        let mut entries: Vec<(String, String)> = [
+            "",
+            "articles/",
+            "codes/",
+            "find/",
+            "reasons/",
+            "tags/",
+            "trees/",
+        ]
+        .iter()
+        .map(|u| (u.to_string(), String::new()))
+        .collect();
         entries.extend(
             lib.articles
                 .iter()
@@ -469,4 +493,18 @@ impl Renderer<'_> {
         entries.extend(lib.trees.iter().map(|t| (t.url.clone(), String::new())));
         entries
     }
+}
+
+/// Every reason with its page, description and article count (the reasons index and the find page).
+fn reason_index(cat: &Catalog<'_>) -> Vec<serde_json::Value> {
+    Reason::ALL
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "reason": cat.reason_view(*r),
+                "description": r.description(),
+                "count": cat.reason_articles(*r).len(),
+            })
+        })
+        .collect()
 }

@@ -52,6 +52,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/codes.html"),
     ),
     (
+        "templates/find.html",
+        include_str!("../../themes/default/templates/find.html"),
+    ),
+    (
         "templates/reason.html",
         include_str!("../../themes/default/templates/reason.html"),
     ),

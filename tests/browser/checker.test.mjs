@@ -109,7 +109,7 @@ test("an Outlook NDR gets the fix: user unknown, the address, permanent, the art
   const got = await shown(page);
   assert.equal(got.cards[0].title, titleOf("userunknown"));
   assert.equal(got.cards[0].recipient, "jordan.lee@contoso.example");
-  assert.equal(got.cards[0].badge, "Permanent");
+  assert.equal(got.cards[0].badge, "Delivery stopped");
   assert.deepEqual(got.cards[0].codes, ["550", "5.1.1"]);
   assert.ok(got.marks.some(([kind, t]) => kind === "status" && t === "5.1.1"), JSON.stringify(got.marks));
 });
@@ -130,7 +130,7 @@ test("the lang attribute picks the widget's language, and English comes back wit
     await paste(page, text);
     const got = await shown(page);
     assert.equal(got.cards[0].recipient, "jordan.lee@contoso.example");
-    assert.equal(got.cards[0].badge, "Dauerhaft");
+    assert.equal(got.cards[0].badge, "Zustellung abgebrochen");
     const de = await frame();
     assert.match(de.prompt, /Unzustellbarkeitsnachricht/);
     assert.equal(de.lang, "de");
@@ -138,13 +138,13 @@ test("the lang attribute picks the widget's language, and English comes back wit
 
     await page.evaluate(() => document.querySelector("bounce-checker").setAttribute("lang", "fr"));
     await paste(page, text + " ");
-    assert.equal((await shown(page)).cards[0].badge, "Définitif");
+    assert.equal((await shown(page)).cards[0].badge, "Remise abandonnée");
     assert.match((await frame()).prompt, /non-remise/);
   } finally {
     await page.evaluate(() => document.querySelector("bounce-checker").removeAttribute("lang"));
   }
   await paste(page, text);
-  assert.equal((await shown(page)).cards[0].badge, "Permanent");
+  assert.equal((await shown(page)).cards[0].badge, "Delivery stopped");
   const en = await frame();
   assert.match(en.prompt, /^Paste the bounce message/);
   assert.equal(en.lang, "en");

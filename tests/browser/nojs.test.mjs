@@ -8,7 +8,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { serve, launch, siteUnderTest, checkerPath, readFileSync, join } from "./support.mjs";
+import { serve, launch, siteUnderTest, checkerPath, readFileSync, join, mkdirSync, ARTIFACTS } from "./support.mjs";
 
 let server, browser, site;
 
@@ -87,4 +87,36 @@ test("with JavaScript off, the checker's page shows its fallback instead of a de
   assert.ok(fallback, "the page carries <bounce-checker>");
   assert.equal(fallback.shadow, false, "no script ran");
   assert.ok(fallback.children > 0, "it holds a fallback (a search form or a link) for readers without JavaScript");
+});
+
+// Issue 13: the paste form used to submit to the search page, which says it needs JavaScript; the paste was lost
+// and the reader stranded. It now leads to a static page with every code, reason and tree.
+test("with JavaScript off, the paste form leads to every code, reason and tree (screenshots kept)", async () => {
+  const page = await browser.newPage();
+  await page.goto(server.url + checkerPath());
+  const area = page.locator("bounce-checker textarea");
+  assert.ok(await area.isVisible(), "the fallback paste box is visible");
+  await area.fill("550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown");
+  await Promise.all([page.waitForNavigation(), page.locator("bounce-checker button[type=submit], bounce-checker button").first().click()]);
+  const url = new URL(page.url());
+  assert.equal(url.pathname, "/find/", `the form led to ${page.url()}`);
+  const links = (await visibleLinks(page)).filter((l) => l.main).map((l) => new URL(l.href).pathname);
+  assert.equal((await page.locator("main h1").textContent()).trim(), "Find your error");
+  for (const want of ["/codes/550/", "/codes/5.1.1/", "/reasons/userunknown/"]) {
+    assert.ok(links.includes(want), `the find page links ${want}`);
+  }
+  for (const tree of Object.values(site.trees)) {
+    assert.ok(links.includes(new URL(tree.url, server.url + "/").pathname), `the find page links the tree ${tree.title}`);
+  }
+  const res = await page.goto(server.url + "/codes/5.1.1/");
+  assert.equal(res.status(), 200, "the code page it links is served");
+  mkdirSync(ARTIFACTS, { recursive: true });
+  for (const [name, viewport] of [["desktop", { width: 1280, height: 900 }], ["phone", { width: 390, height: 844 }]]) {
+    await page.setViewportSize(viewport);
+    await page.goto(server.url + "/find/");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `${name}: the find page scrolls sideways by ${overflow}px`);
+    await page.screenshot({ path: join(ARTIFACTS, `nojs-find-${name}.png`) });
+  }
+  await page.close();
 });

@@ -43,7 +43,28 @@ impl Piece {
             return Some((o + start, o + end));
         }
         let needle = self.source.get(start..end)?;
-        input.find(needle).map(|at| (at, at + needle.len()))
+        // A decoded piece (quoted-printable, base64, a mail client's display): find the same words in the input,
+        // first with what follows them in the piece, then standing as a whole word, and only then anywhere, so
+        // a code such as `550` is not marked inside a MIME boundary or a message id (issue 13).
+        let after = self
+            .source
+            .floor_char_boundary((end + 16).min(self.source.len()));
+        if after > end
+            && let Some(with) = self.source.get(start..after)
+            && let Some(at) = input.find(with)
+        {
+            return Some((at, at + needle.len()));
+        }
+        let word = |&(at, _): &(usize, &str)| {
+            let before = input[..at].chars().next_back();
+            let next = input[at + needle.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !next.is_some_and(char::is_alphanumeric)
+        };
+        input
+            .match_indices(needle)
+            .find(word)
+            .or_else(|| input.match_indices(needle).next())
+            .map(|(at, _)| (at, at + needle.len()))
     }
 }
 
@@ -71,6 +92,21 @@ mod tests {
             "the code is in the input as is"
         );
         assert_eq!(p.input_span(19, 28, input), None, "the decoded word is not");
+    }
+
+    #[test]
+    fn a_decoded_code_is_marked_where_it_stands_as_a_word_not_inside_a_boundary() {
+        let input = "boundary=\"2222-ccaa55000000\"\n\nthis error:=\n 550 5.1.0 not al=\nlowed\n";
+        let p = Piece::new("this error: 550 5.1.0 not allowed", None);
+        let (s, e) = p.input_span(12, 15, input).expect("found");
+        assert_eq!(&input[s..e], "550");
+        assert!(
+            s > input.find("\n\n").expect("blank line"),
+            "not the boundary's 550"
+        );
+        let p = Piece::new("550 5.1.0 not allowed", None);
+        let (s, _) = p.input_span(0, 9, input).expect("found with what follows");
+        assert_eq!(&input[s..s + 9], "550 5.1.0");
     }
 
     #[test]

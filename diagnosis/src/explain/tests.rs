@@ -158,3 +158,97 @@ fn reasons_are_named_as_asked() {
     let back: Report = serde_json::from_str(&json).expect("reads back");
     assert_eq!(back, current);
 }
+
+fn report_with_unknown_page(text: &str) -> Report {
+    let rules = RuleSet::bundled();
+    let d = crate::classify(text.as_bytes(), rules);
+    let mut site = site();
+    site.articles.insert(
+        "@/articles/unknown-bounces.md".into(),
+        Page {
+            url: "articles/unknown-bounces/".into(),
+            title: "A bounce the checker couldn't classify".into(),
+        },
+    );
+    let pages = Pages::Site {
+        site: &site,
+        base: "https://help.example/kb/",
+    };
+    explain(text, &d, rules, &pages)
+}
+
+// Issue 13: a full mailbox is a permanent report (the server stopped trying) whose cause can clear (RFC 3463
+// X.2.2 is a persistent transient failure), so the card must not say both "will fail the same way" and
+// "retrying later works".
+#[test]
+fn issue_13_a_full_mailbox_stopped_but_sending_later_can_work() {
+    let c = &report("550 5.2.2 <ann@example.org>: Mailbox is full").bounces[0];
+    assert_eq!(c.permanent, Some(true));
+    assert_eq!(c.stopped, Some(true));
+    assert!(c.retry_later);
+    assert!(!c.hard_bounce);
+}
+
+#[test]
+fn issue_13_an_unknown_user_stopped_and_sending_again_cannot_work() {
+    let c =
+        &report("550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown").bounces[0];
+    assert_eq!(c.stopped, Some(true));
+    assert!(c.hard_bounce);
+    assert!(!c.retry_later);
+}
+
+#[test]
+fn issue_13_a_blocked_sender_stopped_and_needs_a_fix_first() {
+    let c = &report(
+        "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org",
+    )
+    .bounces[0];
+    assert_eq!(c.stopped, Some(true));
+    assert!(!c.retry_later, "{c:?}");
+}
+
+#[test]
+fn issue_13_a_delay_is_still_being_retried() {
+    let text = "Action: delayed\nStatus: 4.2.2\nFinal-Recipient: rfc822; ann@example.org\n\
+                Diagnostic-Code: smtp; 452 4.2.2 Mailbox full";
+    let c = &report(text).bounces[0];
+    assert_eq!(c.stopped, Some(false));
+    assert!(c.retry_later);
+}
+
+#[test]
+fn issue_13_a_classified_bounce_never_relates_the_unclassified_article() {
+    let r = report_with_unknown_page("550 5.2.2 <ann@example.org>: Mailbox is full");
+    assert!(r.recognised);
+    assert_eq!(
+        r.not_related,
+        vec!["https://help.example/kb/articles/unknown-bounces/".to_string()]
+    );
+    let r = report_with_unknown_page("hello, how are you?");
+    assert!(!r.recognised);
+    assert!(r.not_related.is_empty(), "{:?}", r.not_related);
+}
+
+// Issue 13: Microsoft 365's 5.1.10 is "recipient not found", not RFC 7505's null MX; the rule that decided says
+// so, and a 5.1.10 from elsewhere keeps the standard's name.
+#[test]
+fn issue_13_a_provider_rule_names_its_own_sense_of_the_code() {
+    let c = &report(
+        "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup",
+    )
+    .bounces[0];
+    let title = c
+        .status
+        .as_ref()
+        .and_then(|s| s.title.as_deref())
+        .unwrap_or_default();
+    assert!(title.starts_with("Recipient not found"), "{title}");
+    let c = &report("556 5.1.10 <ann@example.org>: Recipient address has null MX").bounces[0];
+    let title = c
+        .status
+        .as_ref()
+        .and_then(|s| s.title.as_deref())
+        .unwrap_or_default();
+    assert!(title.contains("null MX"), "{title}");
+}

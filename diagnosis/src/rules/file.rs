@@ -42,6 +42,8 @@ struct RuleEntry {
     actor: Option<Spanned<String>>,
     article: Option<String>,
     tree: Option<String>,
+    #[serde(rename = "code-title")]
+    code_title: Option<String>,
     source: Option<String>,
     note: Option<String>,
     #[serde(default)]
@@ -488,6 +490,7 @@ fn load_rules(
             actor,
             article: e.article.clone(),
             tree: e.tree.clone(),
+            code_title: e.code_title.clone(),
             source: e.source.clone(),
             note: e.note.clone(),
             examples: e.examples.iter().map(|s| s.get_ref().clone()).collect(),

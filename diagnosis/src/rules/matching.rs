@@ -252,6 +252,7 @@ mod tests {
             actor: None,
             article: None,
             tree: None,
+            code_title: None,
             source: None,
             note: None,
             examples: Vec::new(),

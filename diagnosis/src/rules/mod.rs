@@ -82,6 +82,11 @@ pub struct Rule {
     /// A decision tree for it (`@/trees/...toml`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tree: Option<String>,
+    /// What the status code is called when this wording carries it, for a provider that uses a code otherwise
+    /// than its standard (Microsoft 365's 5.1.10 is "recipient not found", not RFC 7505's null MX): the answer's
+    /// code headline, in place of the table's title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_title: Option<String>,
     /// Where the wording is documented (a vendor page or RFC).
     #[serde(skip)]
     pub source: Option<String>,

@@ -22,6 +22,10 @@ struct FrontMatter {
     summary: Spanned<String>,
     #[serde(default)]
     codes: Vec<Spanned<String>>,
+    /// The codes this article is *about* (its subject), not merely mentions: the home page's "most common
+    /// errors" pairs a code with the article that claims it here, else with the code's own page.
+    #[serde(default)]
+    primary_codes: Vec<Spanned<String>>,
     #[serde(default)]
     reasons: Vec<Spanned<String>>,
     #[serde(default)]
@@ -79,6 +83,8 @@ pub struct Article {
     pub summary: String,
     /// Reply and enhanced status codes it covers, as written (`550`, `5.7.26`).
     pub codes: Vec<String>,
+    /// The codes that are its subject (`primary-codes`), each also in [`Article::codes`].
+    pub primary_codes: Vec<String>,
     /// Reasons it explains.
     pub reasons: Vec<Reason>,
     /// Who it is for.
@@ -204,6 +210,18 @@ impl Article {
                 ));
             }
         }
+        let mut primary_codes = Vec::new();
+        for c in &fm.primary_codes {
+            let code = c.get_ref().trim();
+            if codes.iter().any(|k| k == code) {
+                primary_codes.push(code.to_string());
+            } else {
+                errors.push(err_at(
+                    c.span(),
+                    format!("`primary-codes` names `{code}`, which `codes` does not list: add it to `codes` too"),
+                ));
+            }
+        }
         let mut reasons = Vec::new();
         for r in &fm.reasons {
             match r.get_ref().parse::<Reason>() {
@@ -308,6 +326,7 @@ impl Article {
             title: fm.title.into_inner().trim().to_string(),
             summary: fm.summary.into_inner().trim().to_string(),
             codes,
+            primary_codes,
             reasons,
             audience,
             tags,
@@ -402,6 +421,21 @@ updated = 2026-11-28\n+++\n\n## Why\n\nText.\n";
         assert_eq!(a.updated, "2026-11-28");
         assert_eq!(a.aliases[0].path, "kb/full.html");
         assert_eq!(a.toc[0].id, "why");
+    }
+
+    #[test]
+    fn primary_codes_must_be_among_the_codes() {
+        let text = GOOD.replace("reasons =", "primary-codes = [\"5.2.2\"]\nreasons =");
+        let (a, errors) = parse(&text);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(a.expect("parsed").primary_codes, ["5.2.2"]);
+        let text = GOOD.replace("reasons =", "primary-codes = [\"4.2.2\"]\nreasons =");
+        let e = first_error(&text);
+        assert!(e.starts_with("content/articles/mailbox-full.md:5:"), "{e}");
+        assert!(
+            e.contains("`primary-codes` names `4.2.2`, which `codes` does not list"),
+            "{e}"
+        );
     }
 
     fn first_error(text: &str) -> String {

@@ -53,6 +53,9 @@ struct OutcomeFile {
     title: Spanned<String>,
     fix: Spanned<String>,
     article: Spanned<String>,
+    /// Who must act, when the article's reasons do not say it alone (`sender`, `sender-admin`, `recipient`,
+    /// `recipient-admin`).
+    actor: Option<Spanned<String>>,
 }
 
 /// A place in the tree file.
@@ -96,6 +99,8 @@ pub enum StepKind {
         article: String,
         /// Where the article was named.
         article_pos: Pos,
+        /// Who must act, as the outcome says; else its article's reasons say.
+        actor: Option<diagnosis::Actor>,
     },
 }
 
@@ -336,9 +341,25 @@ impl DecisionTree {
                     String::new()
                 }
             };
+            let actor = out.actor.as_ref().and_then(|a| {
+                let found = diagnosis::Actor::ALL
+                    .into_iter()
+                    .find(|x| x.as_str() == a.get_ref());
+                if found.is_none() {
+                    errors.push(err(
+                        pos(a.span()),
+                        format!(
+                            "unknown actor `{}`; expected sender, sender-admin, recipient or recipient-admin",
+                            a.get_ref()
+                        ),
+                    ));
+                }
+                found
+            });
             steps.push(Step {
                 id: out.id.get_ref().clone(),
                 kind: StepKind::Outcome {
+                    actor,
                     title: out.title.get_ref().clone(),
                     fix: out.fix.get_ref().clone(),
                     article,

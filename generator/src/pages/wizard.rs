@@ -3,7 +3,7 @@
 //! `<template>`; the script only clones them. Without JavaScript the template is inert and each step stays its
 //! own page.
 
-use super::{Card, outcome_article};
+use super::{Card, outcome_actor, outcome_article};
 use crate::content::library::Library;
 use crate::content::tree::{DecisionTree, StepKind};
 use serde::Serialize;
@@ -32,6 +32,8 @@ pub struct WizardStep {
     pub options: Vec<WizardOption>,
     /// For outcomes, the article.
     pub article: Option<Card>,
+    /// For outcomes, who must act.
+    pub who: Option<String>,
 }
 
 /// A tree's wizard: where it starts, and every step.
@@ -47,12 +49,17 @@ pub struct Wizard {
 pub fn wizard(lib: &Library, tree: &DecisionTree) -> Wizard {
     Wizard {
         start: tree.steps[tree.start].id.clone(),
-        steps: steps(tree, |slug| outcome_article(lib, slug)),
+        steps: steps(tree, |slug, own| {
+            (outcome_article(lib, slug), outcome_actor(lib, own, slug))
+        }),
     }
 }
 
 /// Every step of `tree` for [`wizard`], with the outcomes' articles looked up by `article` (a slug to its card).
-fn steps(tree: &DecisionTree, article: impl Fn(&str) -> Option<Card>) -> Vec<WizardStep> {
+fn steps(
+    tree: &DecisionTree,
+    article: impl Fn(&str, Option<diagnosis::Actor>) -> (Option<Card>, Option<String>),
+) -> Vec<WizardStep> {
     let root = tree.step_root(tree.start);
     tree.steps
         .iter()
@@ -76,19 +83,25 @@ fn steps(tree: &DecisionTree, article: impl Fn(&str) -> Option<Card>) -> Vec<Wiz
                         })
                         .collect(),
                     article: None,
+                    who: None,
                 },
                 StepKind::Outcome {
                     title,
                     article: slug,
+                    actor,
                     ..
-                } => WizardStep {
-                    id: step.id.clone(),
-                    kind: "outcome",
-                    text: title.clone(),
-                    html,
-                    options: Vec::new(),
-                    article: article(slug),
-                },
+                } => {
+                    let (article, who) = article(slug, *actor);
+                    WizardStep {
+                        id: step.id.clone(),
+                        kind: "outcome",
+                        text: title.clone(),
+                        html,
+                        options: Vec::new(),
+                        article,
+                        who,
+                    }
+                }
             }
         })
         .collect()
@@ -133,7 +146,7 @@ article = "@/articles/x.md"
         let (tree, errors) = DecisionTree::parse("content/trees/t.toml", "t.toml", TREE);
         assert!(errors.is_empty(), "{errors:?}");
         let tree = tree.expect("tree");
-        let steps = steps(&tree, |_| None);
+        let steps = steps(&tree, |_, _| (None, None));
         let ids: Vec<&str> = steps.iter().map(|s| s.id.as_str()).collect();
         assert_eq!(ids, ["a", "b", "o"]);
         let next: Vec<&str> = steps[0].options.iter().map(|o| o.next.as_str()).collect();
