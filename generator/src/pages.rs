@@ -250,6 +250,8 @@ pub(crate) struct ArticleView {
     pub trees: Vec<Card>,
     /// Similar articles.
     pub related: Vec<Card>,
+    /// The "send this to your mail admin" block.
+    pub admin: Option<crate::content::admin::AdminBlock>,
 }
 
 impl Catalog<'_> {
@@ -289,6 +291,7 @@ impl Catalog<'_> {
             updated: a.updated.clone(),
             trees,
             related: self.related(i),
+            admin: a.admin.clone(),
         }
     }
 }

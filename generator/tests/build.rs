@@ -318,3 +318,40 @@ fn a_built_site_carries_the_checker_with_its_own_rules() {
         main_of(&home)
     );
 }
+
+/// Issue 15, item 5: the admin block is built from the front matter, as selectable plain text, escaped.
+#[test]
+fn the_admin_block_comes_from_the_front_matter_escaped() {
+    let site = site_copy("basic", "build-admin-block");
+    edit(
+        &site,
+        "content/articles/mailbox-full.md",
+        "updated = 2026-11-20\n",
+        "updated = 2026-11-20\nadmin-for = \"recipient-admin\"\n\
+         admin-note = \"The mailbox <b>is</b> over quota.\"\n\
+         admin-checks = [\"Raise the quota\", \"Purge the <script> folder\"]\n",
+    );
+    let out = site.join("public");
+    let result = build(&site, &out);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let page = read(&out, "articles/mailbox-full/index.html");
+    assert!(
+        page.contains("<h2 id=\"admin-title\">Send this to the recipient&#x27;s mail admin</h2>")
+            || page.contains(
+                "<h2 id=\"admin-title\">Send this to the recipient&#39;s mail admin</h2>"
+            ),
+        "{page}"
+    );
+    assert!(
+        page.contains("What happened: The mailbox &lt;b&gt;is&lt;&#x2F;b&gt; over quota.")
+            || page.contains("What happened: The mailbox &lt;b&gt;is&lt;/b&gt; over quota."),
+        "{page}"
+    );
+    assert!(
+        page.contains("1. Raise the quota\n2. Purge the &lt;script&gt; folder\n"),
+        "{page}"
+    );
+    assert!(!page.contains("<script> folder"));
+    // An article without the fields has no block.
+    assert!(!read(&out, "articles/relay-denied/index.html").contains("admin-title"));
+}

@@ -384,3 +384,36 @@ fn every_code_an_article_quotes_is_claimed_by_it_or_by_the_article_it_links() {
         problems.join("\n")
     );
 }
+
+/// Issue 15, item 5: every article explaining a reason that an admin must fix (the reason's `actor` is
+/// `sender-admin` or `recipient-admin`) carries the "send this to your mail admin" block. Which admin it is
+/// addressed to is the writer's call (`admin-for`): a delayed message is the recipient's server's doing, but the
+/// sender's admin is the one who can read the queue.
+#[test]
+fn every_article_an_admin_must_act_on_has_an_admin_block() {
+    use diagnosis::Actor;
+    let lib = library();
+    let mut checked = 0;
+    let mut missing = Vec::new();
+    for a in &lib.articles {
+        let admin_acts = a.reasons.iter().any(|r| {
+            lib.rules.reason_info(*r).is_some_and(|info| {
+                matches!(info.actor, Actor::SenderAdmin | Actor::RecipientAdmin)
+            })
+        });
+        if admin_acts {
+            checked += 1;
+            if a.admin.is_none() {
+                missing.push(a.display.clone());
+            }
+        }
+    }
+    assert!(
+        checked > 20,
+        "only {checked} articles with an admin's reason"
+    );
+    assert!(
+        missing.is_empty(),
+        "no admin-note/admin-checks in {missing:#?}"
+    );
+}
