@@ -42,5 +42,5 @@ mod verify;
 pub use classify::{MAX_INPUT, classify};
 pub use code::{ReplyCode, StatusCode};
 pub use diagnosis::{Bounce, DecidedBy, Diagnosis, Evidence, EvidenceKind, Kind, StatusEntry};
-pub use reason::{Actor, Reason, UnknownReason};
+pub use reason::{Actor, NEWER_NAMES, Reason, UnknownReason};
 pub use rules::{RuleError, RuleSet, Source};

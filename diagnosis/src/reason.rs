@@ -103,6 +103,25 @@ impl Reason {
     }
 }
 
+/// Sisimai 5's newer names, each for two of the older reasons it merged, the first the one its page answers to:
+/// `ratelimited` for `speeding` and `toomanyconn`, `emailtoolarge` for `mesgtoobig` and `exceedlimit`
+/// (Sisimai 5 merged each pair into one name). The engine keeps the older, finer names.
+pub const NEWER_NAMES: [(&str, [Reason; 2]); 2] = [
+    ("ratelimited", [Reason::Speeding, Reason::TooManyConn]),
+    ("emailtoolarge", [Reason::MesgTooBig, Reason::ExceedLimit]),
+];
+
+impl Reason {
+    /// The newer Sisimai names that cover this reason (see [`NEWER_NAMES`]).
+    pub fn newer_names(self) -> Vec<&'static str> {
+        NEWER_NAMES
+            .iter()
+            .filter(|(_, reasons)| reasons.contains(&self))
+            .map(|(name, _)| *name)
+            .collect()
+    }
+}
+
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
