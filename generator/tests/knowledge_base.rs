@@ -417,3 +417,41 @@ fn every_article_an_admin_must_act_on_has_an_admin_block() {
         "no admin-note/admin-checks in {missing:#?}"
     );
 }
+
+/// Issue 15, item 4: the code page of every code the equivalence page lists links to it (the page claims its
+/// codes, so each code page lists it), checked on the built site.
+#[test]
+fn the_equivalence_page_is_linked_from_the_code_pages_of_its_codes() {
+    let lib = library();
+    let page = lib
+        .article("equivalent-codes-across-providers")
+        .expect("the equivalence page");
+    assert!(page.codes.len() >= 20, "{:?}", page.codes);
+    let out =
+        std::env::temp_dir().join(format!("bouncebook-kb-equivalence-{}", std::process::id()));
+    let result = std::process::Command::new(env!("CARGO_BIN_EXE_bouncebook"))
+        .args(["build", "--no-minify", "--root"])
+        .arg(root())
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .expect("run bouncebook build");
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let mut unlinked = Vec::new();
+    for code in &page.codes {
+        let html = std::fs::read_to_string(out.join(format!("codes/{code}/index.html")))
+            .unwrap_or_else(|e| panic!("codes/{code}/: {e}"));
+        if !html.contains("href=\"../../articles/equivalent-codes-across-providers/\"") {
+            unlinked.push(code.clone());
+        }
+    }
+    let _ = std::fs::remove_dir_all(&out);
+    assert!(
+        unlinked.is_empty(),
+        "code pages without a link to the equivalence page: {unlinked:?}"
+    );
+}
