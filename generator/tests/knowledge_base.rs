@@ -293,10 +293,55 @@ fn quoted_codes(body: &str, first_line: usize) -> Vec<(String, usize, Option<Str
                 block = Some(start + text.matches('\n').count());
             }
             Event::Code(text) => scan(&text, line_of(range.start), &link),
+            // Prose quoting a server's words: "550 5.7.1 Relay denied" in double quotes (straight or curly).
+            Event::Text(text) => {
+                for piece in quoted_pieces(&text) {
+                    scan(piece, line_of(range.start), &link);
+                }
+            }
             _ => {}
         }
     }
     quoted
+}
+
+/// The parts of `text` between double quotes (`"..."` or `“...”`) that read like a server's reply: they start
+/// with a failure reply code or an enhanced status code.
+fn quoted_pieces(text: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find(['"', '\u{201c}']) {
+        let after = &rest[open + rest[open..].chars().next().map_or(1, char::len_utf8)..];
+        let Some(close) = after.find(['"', '\u{201d}']) else {
+            break;
+        };
+        let piece = &after[..close];
+        if reply_code(piece).is_some()
+            || status_codes(piece)
+                .first()
+                .is_some_and(|c| piece.starts_with(c.as_str()))
+        {
+            pieces.push(piece);
+        }
+        rest = &after[close + after[close..].chars().next().map_or(1, char::len_utf8)..];
+    }
+    pieces
+}
+
+#[test]
+fn quoted_error_lines_in_prose_are_found() {
+    assert_eq!(
+        quoted_pieces(
+            "It says \"550 5.7.1 Relay denied\" or \u{201c}5.2.2 full\u{201d}, not \"the 5.1.1 page\"."
+        ),
+        ["550 5.7.1 Relay denied", "5.2.2 full"]
+    );
+    let found: Vec<String> =
+        quoted_codes("Gmail answers \"421 4.7.28 Our system has detected\".\n", 1)
+            .into_iter()
+            .map(|(code, _, _)| code)
+            .collect();
+    assert_eq!(found, ["4.7.28", "421"]);
 }
 
 #[test]
