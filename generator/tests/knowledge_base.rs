@@ -500,3 +500,84 @@ fn the_equivalence_page_is_linked_from_the_code_pages_of_its_codes() {
         "code pages without a link to the equivalence page: {unlinked:?}"
     );
 }
+
+/// `Checked YYYY-MM against [...](https://...)`: the writers' guide's markup for when a provider section was
+/// last compared with its source. Returns each date found with whether a link follows in the same paragraph.
+fn checked_marks(text: &str) -> Vec<(String, bool)> {
+    let lower = text.to_ascii_lowercase();
+    let mut marks = Vec::new();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("checked ") {
+        let at = from + i + "checked ".len();
+        from = at;
+        let date = lower.get(at..at + 7).unwrap_or_default();
+        let b = date.as_bytes();
+        let is_date = b.len() == 7
+            && b[..4].iter().all(u8::is_ascii_digit)
+            && b[4] == b'-'
+            && b[5..].iter().all(u8::is_ascii_digit);
+        if !is_date
+            || !lower[at + 7..]
+                .trim_start_matches('*')
+                .trim_start()
+                .starts_with("against")
+        {
+            continue;
+        }
+        let paragraph_end = lower[at..].find("\n\n").map_or(lower.len(), |e| at + e);
+        marks.push((
+            date.to_string(),
+            lower[at..paragraph_end].contains("](https://"),
+        ));
+    }
+    marks
+}
+
+/// Issue 15, item 3: every provider's article (the one its rule file names) and the equivalence page say when
+/// they were checked against the provider's own page, with the link, and the date is a real month no later
+/// than the article's `updated`.
+#[test]
+fn provider_sections_say_when_they_were_checked_and_against_what() {
+    assert_eq!(
+        checked_marks(
+            "*Checked 2026-12 against [x](https://x.example/)*\n\nchecked 2026-11 against y.\n\nwe checked it"
+        ),
+        [
+            ("2026-12".to_string(), true),
+            ("2026-11".to_string(), false)
+        ]
+    );
+    let lib = library();
+    let mut slugs: Vec<String> = lib
+        .rules
+        .providers
+        .iter()
+        .filter_map(|p| p.article.as_deref())
+        .filter_map(|r| lib.article_ref(r))
+        .map(|a| a.slug.clone())
+        .collect();
+    slugs.push("equivalent-codes-across-providers".into());
+    assert!(slugs.len() >= 5, "{slugs:?}");
+    let mut problems = Vec::new();
+    for slug in &slugs {
+        let a = lib.article(slug).expect("article");
+        let text = std::fs::read_to_string(root().join(&a.source)).expect("read");
+        let marks = checked_marks(&text);
+        if !marks.iter().any(|(_, linked)| *linked) {
+            problems.push(format!(
+                "{}: no `Checked YYYY-MM against [source](https://...)`",
+                a.source
+            ));
+        }
+        for (date, _) in &marks {
+            let month: u32 = date[5..].parse().unwrap_or(0);
+            if !(1..=12).contains(&month) || date.as_str() > &a.updated[..7] {
+                problems.push(format!(
+                    "{}: checked {date}, but updated {}",
+                    a.source, a.updated
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
