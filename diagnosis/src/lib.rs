@@ -43,5 +43,5 @@ mod verify;
 pub use classify::{MAX_INPUT, classify};
 pub use code::{ReplyCode, StatusCode};
 pub use diagnosis::{Bounce, DecidedBy, Diagnosis, Evidence, EvidenceKind, Kind, StatusEntry};
-pub use reason::{Actor, Reason, ReasonNames, UnknownReason};
+pub use reason::{Actor, NEWER_NAMES, Reason, ReasonNames, UnknownReason};
 pub use rules::{RuleError, RuleSet, Source};

@@ -162,11 +162,35 @@ impl Reason {
     /// The reason's name in the given spelling: [`Reason::as_str`], except that with
     /// [`ReasonNames::Current`] the pairs Sisimai merged share the merged name.
     pub fn name(self, names: ReasonNames) -> &'static str {
-        match (names, self) {
-            (ReasonNames::Current, Reason::TooManyConn | Reason::Speeding) => "ratelimited",
-            (ReasonNames::Current, Reason::MesgTooBig | Reason::ExceedLimit) => "emailtoolarge",
-            _ => self.as_str(),
+        let merged = || {
+            NEWER_NAMES
+                .iter()
+                .find(|(_, reasons)| reasons.contains(&self))
+                .map(|(name, _)| *name)
+        };
+        match names {
+            ReasonNames::Current => merged().unwrap_or(self.as_str()),
+            ReasonNames::Legacy => self.as_str(),
         }
+    }
+}
+
+/// Sisimai 5's newer names, each for two of the older reasons it merged, the first the one its page answers to:
+/// `ratelimited` for `speeding` and `toomanyconn`, `emailtoolarge` for `mesgtoobig` and `exceedlimit`
+/// (Sisimai 5 merged each pair into one name). The engine keeps the older, finer names.
+pub const NEWER_NAMES: [(&str, [Reason; 2]); 2] = [
+    ("ratelimited", [Reason::Speeding, Reason::TooManyConn]),
+    ("emailtoolarge", [Reason::MesgTooBig, Reason::ExceedLimit]),
+];
+
+impl Reason {
+    /// The newer Sisimai names that cover this reason (see [`NEWER_NAMES`]).
+    pub fn newer_names(self) -> Vec<&'static str> {
+        NEWER_NAMES
+            .iter()
+            .filter(|(_, reasons)| reasons.contains(&self))
+            .map(|(name, _)| *name)
+            .collect()
     }
 }
 

@@ -11,6 +11,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 pub(crate) mod codes;
+pub(crate) mod sources;
 pub(crate) mod wizard;
 
 /// A link with a title, and a summary where there is one.
@@ -250,6 +251,8 @@ pub(crate) struct ArticleView {
     pub trees: Vec<Card>,
     /// Similar articles.
     pub related: Vec<Card>,
+    /// The "send this to your mail admin" block.
+    pub admin: Option<crate::content::admin::AdminBlock>,
 }
 
 impl Catalog<'_> {
@@ -289,6 +292,7 @@ impl Catalog<'_> {
             updated: a.updated.clone(),
             trees,
             related: self.related(i),
+            admin: a.admin.clone(),
         }
     }
 }
@@ -431,6 +435,10 @@ pub(crate) struct ReasonPageView {
     pub articles: Vec<Card>,
     /// Codes whose table entry implies it.
     pub codes: Vec<CodeView>,
+    /// Where the rules' wordings for it come from.
+    pub sources: Vec<sources::SourceEntry>,
+    /// Other names that find this page (Sisimai's newer names).
+    pub aliases: Vec<&'static str>,
 }
 
 impl Catalog<'_> {
@@ -462,6 +470,8 @@ impl Catalog<'_> {
                 .filter(|c| c.entry.as_ref().and_then(|e| e.reason) == Some(r))
                 .map(|c| self.code_view(&c.code))
                 .collect(),
+            sources: sources::for_reason(&self.lib.rules.rules, r),
+            aliases: r.newer_names(),
         }
     }
 }

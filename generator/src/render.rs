@@ -60,6 +60,8 @@ enum Job<'a> {
     Search,
     NotFound,
     Alias(usize, usize),
+    /// A newer Sisimai name's page (`reasons/ratelimited/`), redirecting to the reason it answers to.
+    ReasonAlias(&'static str, Reason),
     Sitemap,
     Feed,
     Robots,
@@ -108,6 +110,11 @@ impl Renderer<'_> {
         jobs.extend((0..lib.articles.len()).map(Job::Article));
         jobs.extend((0..self.catalog.codes.len()).map(Job::Code));
         jobs.extend(Reason::ALL.iter().map(|r| Job::Reason(*r)));
+        jobs.extend(
+            diagnosis::NEWER_NAMES
+                .iter()
+                .map(|(name, reasons)| Job::ReasonAlias(name, reasons[0])),
+        );
         jobs.extend(self.catalog.tags.keys().map(|t| Job::Tag(t.as_str())));
         for (t, tree) in lib.trees.iter().enumerate() {
             jobs.push(Job::Flowchart(t));
@@ -405,6 +412,13 @@ impl Renderer<'_> {
                 let mut ctx = self.context("redirect", path, &a.title, &a.summary);
                 ctx.insert("target", &a.url);
                 Ok((path.clone(), self.template("redirect.html", &ctx)?))
+            }
+            Job::ReasonAlias(name, r) => {
+                let path = format!("reasons/{name}/index.html");
+                let view = cat.reason_view(r);
+                let mut ctx = self.context("redirect", &path, &view.title, r.description());
+                ctx.insert("target", &view.url);
+                Ok((path, self.template("redirect.html", &ctx)?))
             }
             Job::Sitemap => {
                 let mut ctx = self.context("sitemap", "sitemap.xml", "", "");

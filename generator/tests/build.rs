@@ -349,3 +349,89 @@ fn reason_names_current_reaches_the_checker_through_site_json() {
     let read_back = diagnosis::site::Site::from_json(&json).expect("reads");
     assert_eq!(read_back.reason_names, diagnosis::ReasonNames::Legacy);
 }
+
+/// Issue 15, item 5: the admin block is built from the front matter, as selectable plain text, escaped.
+#[test]
+fn the_admin_block_comes_from_the_front_matter_escaped() {
+    let site = site_copy("basic", "build-admin-block");
+    edit(
+        &site,
+        "content/articles/mailbox-full.md",
+        "updated = 2026-11-20\n",
+        "updated = 2026-11-20\nadmin-for = \"recipient-admin\"\n\
+         admin-note = \"The mailbox <b>is</b> over quota.\"\n\
+         admin-checks = [\"Raise the quota\", \"Purge the <script> folder\"]\n",
+    );
+    let out = site.join("public");
+    let result = build(&site, &out);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let page = read(&out, "articles/mailbox-full/index.html");
+    assert!(
+        page.contains("<h2 id=\"admin-title\">Send this to the recipient&#x27;s mail admin</h2>")
+            || page.contains(
+                "<h2 id=\"admin-title\">Send this to the recipient&#39;s mail admin</h2>"
+            ),
+        "{page}"
+    );
+    assert!(
+        page.contains("What happened: The mailbox &lt;b&gt;is&lt;&#x2F;b&gt; over quota.")
+            || page.contains("What happened: The mailbox &lt;b&gt;is&lt;/b&gt; over quota."),
+        "{page}"
+    );
+    assert!(
+        page.contains("1. Raise the quota\n2. Purge the &lt;script&gt; folder\n"),
+        "{page}"
+    );
+    assert!(!page.contains("<script> folder"));
+    // An article without the fields has no block.
+    assert!(!read(&out, "articles/relay-denied/index.html").contains("admin-title"));
+}
+
+/// Issue 15, items 3 and 7: a reason page shows where its rules' wordings come from (addresses as links, the
+/// rest as escaped text), and Sisimai 5's newer names redirect to the page of the reason they answer to.
+#[test]
+fn reason_pages_show_their_sources_and_answer_to_newer_names() {
+    let site = site_copy("basic", "build-reason-sources");
+    edit(
+        &site,
+        "content/rules/reasons/mailboxfull.toml",
+        "id = \"mailboxfull.full\"\n",
+        "id = \"mailboxfull.full\"\nsource = \"https://www.rfc-editor.org/rfc/rfc3463#section-3.3 (X.2.2 'mailbox full'); \
+         example/mta src/<deliver>.c\"\n",
+    );
+    let out = site.join("public");
+    let result = build(&site, &out);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let page = read(&out, "reasons/mailboxfull/index.html");
+    assert!(page.contains("Where this wording comes from"), "{page}");
+    assert!(
+        page.contains(
+            // Tera escapes `/` too (`&#x2F;`), which browsers read back as `/`.
+            &format!(
+                "<a href=\"{url}\" rel=\"noopener\">{url}</a> (X.2.2 &#x27;mailbox full&#x27;)",
+                url = "https://www.rfc-editor.org/rfc/rfc3463#section-3.3".replace('/', "&#x2F;")
+            )
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains("<li>example&#x2F;mta src&#x2F;&lt;deliver&gt;.c</li>")
+            || page.contains("<li>example/mta src/&lt;deliver&gt;.c</li>"),
+        "{page}"
+    );
+    // A reason without sources has no such section.
+    assert!(!read(&out, "reasons/norelaying/index.html").contains("Where this wording comes from"));
+
+    let redirect = read(&out, "reasons/ratelimited/index.html");
+    assert!(
+        redirect.contains("url=../../reasons/speeding/"),
+        "{redirect}"
+    );
+    assert!(
+        read(&out, "reasons/emailtoolarge/index.html").contains("url=../../reasons/mesgtoobig/")
+    );
+    assert!(
+        read(&out, "reasons/toomanyconn/index.html")
+            .contains("Sisimai 5: <code>ratelimited</code>")
+    );
+}

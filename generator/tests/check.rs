@@ -69,6 +69,36 @@ fn the_fixture_is_clean() {
 }
 
 #[test]
+fn unverified_callouts_are_counted_as_information() {
+    let site = site_copy("basic", "unverified_callouts_are_counted_as_information");
+    let (code, _) = check(&site);
+    assert_eq!(code, 0);
+    let before = stdout(&run_in(&site, &["check"]));
+    assert!(
+        before.contains("\nunverified claims: 0 [!UNVERIFIED] callout(s) in 0 article(s)"),
+        "{before}"
+    );
+    let article = site.join("content/articles/mailbox-full.md");
+    let text = std::fs::read_to_string(&article).expect("read");
+    let callout = "\n> [!UNVERIFIED]\n> Seen in bounces; no vendor documents it.\n";
+    std::fs::write(
+        &article,
+        format!("{text}{callout}\n> [!unverified]\n> Our inference.\n"),
+    )
+    .expect("write");
+    let out = run_in(&site, &["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "\nunverified claims: 2 [!UNVERIFIED] callout(s) in 1 article(s) (information, not a problem)"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
 fn config_unknown_key() {
     let line = one_problem("config-key", |s| {
         edit(s, "bouncebook.toml", "edit-url", "edit_url")

@@ -293,10 +293,55 @@ fn quoted_codes(body: &str, first_line: usize) -> Vec<(String, usize, Option<Str
                 block = Some(start + text.matches('\n').count());
             }
             Event::Code(text) => scan(&text, line_of(range.start), &link),
+            // Prose quoting a server's words: "550 5.7.1 Relay denied" in double quotes (straight or curly).
+            Event::Text(text) => {
+                for piece in quoted_pieces(&text) {
+                    scan(piece, line_of(range.start), &link);
+                }
+            }
             _ => {}
         }
     }
     quoted
+}
+
+/// The parts of `text` between double quotes (`"..."` or `“...”`) that read like a server's reply: they start
+/// with a failure reply code or an enhanced status code.
+fn quoted_pieces(text: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find(['"', '\u{201c}']) {
+        let after = &rest[open + rest[open..].chars().next().map_or(1, char::len_utf8)..];
+        let Some(close) = after.find(['"', '\u{201d}']) else {
+            break;
+        };
+        let piece = &after[..close];
+        if reply_code(piece).is_some()
+            || status_codes(piece)
+                .first()
+                .is_some_and(|c| piece.starts_with(c.as_str()))
+        {
+            pieces.push(piece);
+        }
+        rest = &after[close + after[close..].chars().next().map_or(1, char::len_utf8)..];
+    }
+    pieces
+}
+
+#[test]
+fn quoted_error_lines_in_prose_are_found() {
+    assert_eq!(
+        quoted_pieces(
+            "It says \"550 5.7.1 Relay denied\" or \u{201c}5.2.2 full\u{201d}, not \"the 5.1.1 page\"."
+        ),
+        ["550 5.7.1 Relay denied", "5.2.2 full"]
+    );
+    let found: Vec<String> =
+        quoted_codes("Gmail answers \"421 4.7.28 Our system has detected\".\n", 1)
+            .into_iter()
+            .map(|(code, _, _)| code)
+            .collect();
+    assert_eq!(found, ["4.7.28", "421"]);
 }
 
 #[test]
@@ -383,4 +428,156 @@ fn every_code_an_article_quotes_is_claimed_by_it_or_by_the_article_it_links() {
         problems.len(),
         problems.join("\n")
     );
+}
+
+/// Issue 15, item 5: every article explaining a reason that an admin must fix (the reason's `actor` is
+/// `sender-admin` or `recipient-admin`) carries the "send this to your mail admin" block. Which admin it is
+/// addressed to is the writer's call (`admin-for`): a delayed message is the recipient's server's doing, but the
+/// sender's admin is the one who can read the queue.
+#[test]
+fn every_article_an_admin_must_act_on_has_an_admin_block() {
+    use diagnosis::Actor;
+    let lib = library();
+    let mut checked = 0;
+    let mut missing = Vec::new();
+    for a in &lib.articles {
+        let admin_acts = a.reasons.iter().any(|r| {
+            lib.rules.reason_info(*r).is_some_and(|info| {
+                matches!(info.actor, Actor::SenderAdmin | Actor::RecipientAdmin)
+            })
+        });
+        if admin_acts {
+            checked += 1;
+            if a.admin.is_none() {
+                missing.push(a.display.clone());
+            }
+        }
+    }
+    assert!(
+        checked > 20,
+        "only {checked} articles with an admin's reason"
+    );
+    assert!(
+        missing.is_empty(),
+        "no admin-note/admin-checks in {missing:#?}"
+    );
+}
+
+/// Issue 15, item 4: the code page of every code the equivalence page lists links to it (the page claims its
+/// codes, so each code page lists it), checked on the built site.
+#[test]
+fn the_equivalence_page_is_linked_from_the_code_pages_of_its_codes() {
+    let lib = library();
+    let page = lib
+        .article("equivalent-codes-across-providers")
+        .expect("the equivalence page");
+    assert!(page.codes.len() >= 20, "{:?}", page.codes);
+    let out =
+        std::env::temp_dir().join(format!("bouncebook-kb-equivalence-{}", std::process::id()));
+    let result = std::process::Command::new(env!("CARGO_BIN_EXE_bouncebook"))
+        .args(["build", "--no-minify", "--root"])
+        .arg(root())
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .expect("run bouncebook build");
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let mut unlinked = Vec::new();
+    for code in &page.codes {
+        let html = std::fs::read_to_string(out.join(format!("codes/{code}/index.html")))
+            .unwrap_or_else(|e| panic!("codes/{code}/: {e}"));
+        if !html.contains("href=\"../../articles/equivalent-codes-across-providers/\"") {
+            unlinked.push(code.clone());
+        }
+    }
+    let _ = std::fs::remove_dir_all(&out);
+    assert!(
+        unlinked.is_empty(),
+        "code pages without a link to the equivalence page: {unlinked:?}"
+    );
+}
+
+/// `Checked YYYY-MM against [...](https://...)`: the writers' guide's markup for when a provider section was
+/// last compared with its source. Returns each date found with whether a link follows in the same paragraph.
+fn checked_marks(text: &str) -> Vec<(String, bool)> {
+    let lower = text.to_ascii_lowercase();
+    let mut marks = Vec::new();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("checked ") {
+        let at = from + i + "checked ".len();
+        from = at;
+        let date = lower.get(at..at + 7).unwrap_or_default();
+        let b = date.as_bytes();
+        let is_date = b.len() == 7
+            && b[..4].iter().all(u8::is_ascii_digit)
+            && b[4] == b'-'
+            && b[5..].iter().all(u8::is_ascii_digit);
+        if !is_date
+            || !lower[at + 7..]
+                .trim_start_matches('*')
+                .trim_start()
+                .starts_with("against")
+        {
+            continue;
+        }
+        let paragraph_end = lower[at..].find("\n\n").map_or(lower.len(), |e| at + e);
+        marks.push((
+            date.to_string(),
+            lower[at..paragraph_end].contains("](https://"),
+        ));
+    }
+    marks
+}
+
+/// Issue 15, item 3: every provider's article (the one its rule file names) and the equivalence page say when
+/// they were checked against the provider's own page, with the link, and the date is a real month no later
+/// than the article's `updated`.
+#[test]
+fn provider_sections_say_when_they_were_checked_and_against_what() {
+    assert_eq!(
+        checked_marks(
+            "*Checked 2026-12 against [x](https://x.example/)*\n\nchecked 2026-11 against y.\n\nwe checked it"
+        ),
+        [
+            ("2026-12".to_string(), true),
+            ("2026-11".to_string(), false)
+        ]
+    );
+    let lib = library();
+    let mut slugs: Vec<String> = lib
+        .rules
+        .providers
+        .iter()
+        .filter_map(|p| p.article.as_deref())
+        .filter_map(|r| lib.article_ref(r))
+        .map(|a| a.slug.clone())
+        .collect();
+    slugs.push("equivalent-codes-across-providers".into());
+    assert!(slugs.len() >= 5, "{slugs:?}");
+    let mut problems = Vec::new();
+    for slug in &slugs {
+        let a = lib.article(slug).expect("article");
+        let text = std::fs::read_to_string(root().join(&a.source)).expect("read");
+        let marks = checked_marks(&text);
+        if !marks.iter().any(|(_, linked)| *linked) {
+            problems.push(format!(
+                "{}: no `Checked YYYY-MM against [source](https://...)`",
+                a.source
+            ));
+        }
+        for (date, _) in &marks {
+            let month: u32 = date[5..].parse().unwrap_or(0);
+            if !(1..=12).contains(&month) || date.as_str() > &a.updated[..7] {
+                problems.push(format!(
+                    "{}: checked {date}, but updated {}",
+                    a.source, a.updated
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
 }

@@ -3,6 +3,7 @@
 //! [`Article::parse`] takes the text and returns the article with every problem found in it; links to other
 //! pages are checked later, by the link checker (`content::links`), once every page is loaded.
 
+use super::admin::AdminBlock;
 use super::markdown::{self, Heading, Link};
 use super::slug;
 use crate::config::toml_error;
@@ -37,6 +38,12 @@ struct FrontMatter {
     /// `date` is accepted too, as Zola and Hugo call it.
     #[serde(alias = "date")]
     updated: Spanned<toml::value::Datetime>,
+    /// Whose admin the "send this to your mail admin" block is for (default: the sender's).
+    admin_for: Option<Spanned<String>>,
+    /// What happened, for the admin block.
+    admin_note: Option<Spanned<String>>,
+    /// What the admin should check, in order.
+    admin_checks: Option<Spanned<Vec<String>>>,
 }
 
 /// Who an article is written for.
@@ -105,6 +112,10 @@ pub struct Article {
     pub links: Vec<PlacedLink>,
     /// The body as plain text, for search.
     pub text: String,
+    /// How many `> [!UNVERIFIED]` callouts it has.
+    pub unverified: usize,
+    /// The "send this to your mail admin" block, when the front matter has one.
+    pub admin: Option<AdminBlock>,
 }
 
 /// Splits `+++` front matter from the body: `(front matter, its byte offset, body, its byte offset)`.
@@ -288,6 +299,45 @@ impl Article {
             }
         };
 
+        let no_checks = Vec::new();
+        let checks = fm.admin_checks.as_ref().map_or(&no_checks, |c| c.get_ref());
+        let checks_span = fm.admin_checks.as_ref().map_or(0..0, |c| c.span());
+        let admin = match (&fm.admin_note, fm.admin_checks.is_none()) {
+            (None, true) => {
+                if let Some(f) = &fm.admin_for {
+                    errors.push(err_at(
+                        f.span(),
+                        "`admin-for` without `admin-note` and `admin-checks`: add them, or remove it".into(),
+                    ));
+                }
+                None
+            }
+            (None, false) => {
+                errors.push(err_at(
+                    checks_span.clone(),
+                    "`admin-checks` without `admin-note`: add one or two sentences saying what happened".into(),
+                ));
+                None
+            }
+            (Some(note), _) => {
+                let admin_for = fm.admin_for.as_ref().map(|f| f.get_ref().as_str());
+                match AdminBlock::new(admin_for, note.get_ref(), checks) {
+                    Ok(block) => Some(block),
+                    Err(m) => {
+                        let span = match &fm.admin_for {
+                            Some(f) if m.contains("admin-for") => f.span(),
+                            _ if m.contains("admin-checks") && fm.admin_checks.is_some() => {
+                                checks_span
+                            }
+                            _ => note.span(),
+                        };
+                        errors.push(err_at(span, m));
+                        None
+                    }
+                }
+            }
+        };
+
         let depth = slug.split('/').count() + 1;
         let root = "../".repeat(depth);
         let dir = match slug.rfind('/') {
@@ -337,6 +387,8 @@ impl Article {
             anchors: rendered.anchors,
             links,
             text: rendered.text,
+            unverified: rendered.unverified,
+            admin,
         };
         (Some(article), errors)
     }
@@ -474,6 +526,40 @@ updated = 2026-11-28\n+++\n\n## Why\n\nText.\n";
         assert!(
             first_error(&text)
                 .contains("8:12: alias `/../../etc/x` would be written outside the output folder")
+        );
+    }
+
+    #[test]
+    fn admin_block_from_front_matter() {
+        let text = GOOD.replace(
+            "updated = 2026-11-28\n",
+            "updated = 2026-11-28\nadmin-for = \"recipient-admin\"\nadmin-note = \"Full.\"\nadmin-checks = [\"Quota\"]\n",
+        );
+        let (a, errors) = parse(&text);
+        assert!(errors.is_empty(), "{errors:?}");
+        let admin = a.and_then(|a| a.admin).expect("block");
+        assert_eq!(admin.heading, "Send this to the recipient's mail admin");
+        assert_eq!(admin.checks, ["Quota"]);
+        let text = GOOD.replace(
+            "updated = 2026-11-28\n",
+            "updated = 2026-11-28\nadmin-checks = [\"Quota\"]\n",
+        );
+        assert!(
+            first_error(&text).starts_with(
+                "content/articles/mailbox-full.md:10:16: `admin-checks` without `admin-note`"
+            ),
+            "{}",
+            first_error(&text)
+        );
+        let text = GOOD.replace(
+            "updated = 2026-11-28\n",
+            "updated = 2026-11-28\nadmin-for = \"admin\"\nadmin-note = \"x\"\nadmin-checks = [\"y\"]\n",
+        );
+        assert!(
+            first_error(&text)
+                .starts_with("content/articles/mailbox-full.md:10:13: unknown `admin-for`"),
+            "{}",
+            first_error(&text)
         );
     }
 

@@ -13,6 +13,9 @@ pub struct Coverage {
     /// Enhanced status codes of the code table, how many, and those no article claims. An `X.1.1` entry is
     /// covered by an article claiming `4.1.1` or `5.1.1`.
     pub status_codes: (usize, Vec<String>),
+    /// `> [!UNVERIFIED]` callouts (claims without a source) and how many articles have one: information for the
+    /// writer, not a problem.
+    pub unverified: (usize, usize),
 }
 
 impl Coverage {
@@ -51,6 +54,10 @@ impl Coverage {
                 .collect(),
             reply_codes: missing(&lib.rules.reply_codes),
             status_codes: missing(&lib.rules.status_codes),
+            unverified: (
+                lib.articles.iter().map(|a| a.unverified).sum(),
+                lib.articles.iter().filter(|a| a.unverified > 0).count(),
+            ),
         }
     }
 }
@@ -80,6 +87,11 @@ impl std::fmt::Display for Coverage {
             "enhanced status codes of the code table",
             self.status_codes.0,
             &self.status_codes.1,
+        )?;
+        let (callouts, articles) = self.unverified;
+        write!(
+            f,
+            "\nunverified claims: {callouts} [!UNVERIFIED] callout(s) in {articles} article(s) (information, not a problem)"
         )
     }
 }

@@ -11,8 +11,7 @@
 use super::content_ref::ContentRef;
 use super::slug;
 use pulldown_cmark::{
-    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag,
-    TagEnd,
+    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
 use std::collections::HashSet;
 
@@ -76,6 +75,8 @@ pub struct Rendered {
     pub text: String,
     /// Problems found while rendering: byte offset in the markdown and message.
     pub problems: Vec<(usize, String)>,
+    /// How many `> [!UNVERIFIED]` callouts (claims without a source) the document has.
+    pub unverified: usize,
 }
 
 /// Stands in rendered HTML where the page's relative path to the site root goes. CommonMark replaces U+0000 in
@@ -170,6 +171,8 @@ impl<'a> Renderer<'a> {
         let mut used_ids: HashSet<String> = HashSet::new();
         // Where events go: the body, or the footnote being defined.
         let mut in_footnote: Option<(String, Vec<Event<'a>>)> = None;
+        // Open plain blockquotes, innermost last: `true` for an unverified-claim callout.
+        let mut quotes: Vec<bool> = Vec::new();
         while let Some((event, range)) = parser.next() {
             let produced: Vec<Event<'a>> = match event {
                 Event::Start(Tag::Heading { level, id, .. }) => {
@@ -199,14 +202,27 @@ impl<'a> Renderer<'a> {
                     vec![Event::Html(code_block(lang, &code).into())]
                 }
                 Event::Start(Tag::BlockQuote(Some(kind))) => {
-                    let (class, label) = callout(kind);
-                    vec![Event::Html(
-                        format!(
-                            "<div class=\"callout callout-{class}\" role=\"note\" aria-label=\"{label}\">\
-                             <p class=\"callout-title\">{label}</p>"
-                        )
-                        .into(),
-                    )]
+                    let (class, label) = callout::kind(kind);
+                    vec![Event::Html(callout::open(class, label).into())]
+                }
+                Event::Start(Tag::BlockQuote(None))
+                    if callout::is_unverified(&markdown[range.clone()]) =>
+                {
+                    self.out.unverified += 1;
+                    quotes.push(true);
+                    let mut html = vec![Event::Html(callout::open_unverified().into())];
+                    if callout::skip_label(&mut parser.by_ref().map(|(e, _)| e)) {
+                        html.push(Event::Start(Tag::Paragraph));
+                    }
+                    html
+                }
+                Event::Start(Tag::BlockQuote(None)) => {
+                    quotes.push(false);
+                    vec![event]
+                }
+                Event::End(TagEnd::BlockQuote(None)) if quotes.pop() == Some(true) => {
+                    self.out.text.push('\n');
+                    vec![Event::Html("</div>".into())]
                 }
                 Event::End(TagEnd::BlockQuote(Some(_))) => vec![Event::Html("</div>".into())],
                 Event::Start(Tag::Table(align)) => vec![
@@ -559,16 +575,6 @@ fn resolve_relative(dir: &str, rel: &str) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("/"))
 }
 
-fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str) {
-    match kind {
-        BlockQuoteKind::Note => ("note", "Note"),
-        BlockQuoteKind::Tip => ("tip", "Tip"),
-        BlockQuoteKind::Important => ("important", "Important"),
-        BlockQuoteKind::Warning => ("warning", "Warning"),
-        BlockQuoteKind::Caution => ("caution", "Caution"),
-    }
-}
-
 /// A fenced code block: SMTP transcripts get their own markup, everything else is escaped text.
 fn code_block(lang: &str, code: &str) -> String {
     if lang.eq_ignore_ascii_case("smtp") {
@@ -596,6 +602,7 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
+mod callout;
 mod transcript;
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! (`tree`), their markdown (`markdown`) and the [`library`] that holds them with the rules; the checks of
 //! references between files (`links`, `aliases`) and what the articles cover ([`coverage`]).
 
+pub mod admin;
 pub(crate) mod aliases;
 pub mod article;
 pub mod content_ref;

@@ -34,7 +34,20 @@ pub fn documents<'a>(lib: &'a Library, catalog: &'a Catalog<'_>) -> Vec<Document
             title: Cow::Borrowed(&a.title),
             summary: Cow::Borrowed(&a.summary),
             codes: borrow(&a.codes),
-            keywords: borrow(&a.tags),
+            // Sisimai's newer names (`ratelimited`) find the article that explains each reason they cover (the
+            // reason file's `article`), not every article that mentions the reason.
+            keywords: a
+                .tags
+                .iter()
+                .map(|t| Cow::Borrowed(t.as_str()))
+                .chain(
+                    diagnosis::Reason::ALL
+                        .iter()
+                        .filter(|r| explains(lib, a, **r))
+                        .flat_map(|r| r.newer_names())
+                        .map(Cow::Borrowed),
+                )
+                .collect(),
             text: Cow::Borrowed(&a.text),
             boost: 1.0,
         })
@@ -69,4 +82,17 @@ pub fn documents<'a>(lib: &'a Library, catalog: &'a Catalog<'_>) -> Vec<Document
         });
     }
     docs
+}
+
+/// Whether `a` is the article the rules name for `reason`.
+fn explains(
+    lib: &Library,
+    a: &crate::content::article::Article,
+    reason: diagnosis::Reason,
+) -> bool {
+    lib.rules
+        .reason_info(reason)
+        .and_then(|info| info.article.as_deref())
+        .and_then(|r| lib.article_ref(r))
+        .is_some_and(|main| main.url == a.url)
 }

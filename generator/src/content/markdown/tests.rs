@@ -169,3 +169,41 @@ fn no_text_can_stand_for_the_root() {
     assert!(!html.contains('\0'), "{html:?}");
     assert_eq!(html.matches("href=\"../articles/x/\"").count(), 1, "{html}");
 }
+
+#[test]
+fn unverified_callouts_are_their_own_kind_and_counted() {
+    let cx = Context {
+        root: "",
+        article_dir: None,
+    };
+    let r = render(
+        "> [!UNVERIFIED]\n> Seen in bounces, not documented.\n\n> [!unverified]\n\n> Only a quote.\n",
+        cx,
+    );
+    assert_eq!(r.unverified, 2, "{}", r.html);
+    assert_eq!(
+        r.html
+            .matches("class=\"callout callout-unverified\"")
+            .count(),
+        2
+    );
+    assert!(
+        r.html
+            .contains("<p class=\"callout-title\">Unverified: no source for this</p>")
+    );
+    assert!(!r.html.contains("[!UNVERIFIED]"), "{}", r.html);
+    assert!(
+        r.html
+            .contains("<p>Seen in bounces, not documented.</p>\n</div>"),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html
+            .contains("<blockquote>\n<p>Only a quote.</p>\n</blockquote>"),
+        "{}",
+        r.html
+    );
+    let plain = render("> [!UNVERIFIED] is how you write it.\n", cx);
+    assert_eq!(plain.unverified, 0);
+}
