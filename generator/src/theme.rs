@@ -275,10 +275,12 @@ mod tests {
             .iter()
             .flat_map(|sub| {
                 let folder = dir.join(sub);
-                crate::load::files_below(&folder, None)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(move |path| format!("{sub}/{}", crate::load::relative(&folder, &path)))
+                crate::load::files_below(&folder, None, &mut Vec::new(), &|p| {
+                    p.display().to_string()
+                })
+                .unwrap_or_default()
+                .into_iter()
+                .map(move |path| format!("{sub}/{}", crate::load::relative(&folder, &path)))
             })
             .collect();
         let built_in: Vec<&str> = BUILT_IN.iter().map(|(p, _)| *p).collect();

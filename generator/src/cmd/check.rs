@@ -52,10 +52,10 @@ pub fn run(root: &Path) -> Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     if let Some((articles, trees, rules)) = report.counts {
-        println!("ok: {articles} articles, {trees} trees and {rules} rules, no problems");
+        super::say!("ok: {articles} articles, {trees} trees and {rules} rules, no problems")?;
     }
     if let Some(coverage) = &report.coverage {
-        println!("{coverage}");
+        super::say!("{coverage}")?;
     }
     Ok(ExitCode::SUCCESS)
 }
