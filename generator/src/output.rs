@@ -113,7 +113,7 @@ impl Output {
         }
         std::fs::create_dir_all(&staging)
             .with_context(|| format!("failed to create {}", staging.display()))?;
-        staging::register(&staging);
+        staging::register(&staging, target);
         std::fs::write(staging.join(MARKER), MARKER_TEXT)
             .with_context(|| format!("failed to write {}", staging.join(MARKER).display()))?;
         Ok(Output {
@@ -163,6 +163,9 @@ impl Output {
     /// Writes one file of the site: `rel` is its path in the output folder. HTML (`.html`) is minified here and
     /// nowhere else. Safe to call from many threads.
     pub fn write_output(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        if staging::stopping() {
+            bail!("interrupted");
+        }
         let path = safe_path(rel)?;
         let owned;
         let bytes = if rel.ends_with(".html") {

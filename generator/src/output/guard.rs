@@ -29,7 +29,7 @@ pub(super) fn may_replace(target: &Path, force: bool) -> Result<Vec<String>> {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     foreign.sort();
-    let ours = target.join(MARKER).is_file();
+    let ours = target.join(MARKER).is_file() || made_before_markers(target);
     if ours {
         foreign.clear();
     } else {
@@ -63,6 +63,15 @@ pub(super) fn may_replace(target: &Path, force: bool) -> Result<Vec<String>> {
         }
     }
     Ok(foreign)
+}
+
+/// Whether `dir` is the output of a bouncebook from before output folders carried the marker: it has the
+/// search index only bouncebook writes (`search/index.json`) beside a sitemap and a 404 page. Without this, every
+/// site's existing `public/` would need `--force` once after upgrading.
+fn made_before_markers(dir: &Path) -> bool {
+    ["search/index.json", "sitemap.xml", "404.html"]
+        .iter()
+        .all(|f| dir.join(f).is_file())
 }
 
 /// Copies `target`'s dotfiles (but the marker) and the `keep` paths that exist into `staging`, replacing what
