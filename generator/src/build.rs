@@ -150,6 +150,23 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildReport> {
     Ok(report)
 }
 
+/// Renders one page of each kind through the site's theme, writing nothing: the template errors `build` would
+/// meet, at their file:line:col (for `check`). None when the theme itself did not load (that error is reported).
+pub fn check_templates(site: &Site) -> Vec<crate::error::ContentError> {
+    let Ok(theme) = site.theme.as_ref() else {
+        return Vec::new();
+    };
+    let catalog = Catalog::new(&site.library);
+    let renderer = Renderer {
+        settings: &site.settings,
+        catalog: &catalog,
+        theme,
+        widget: widget::is_built(),
+        tree_shapes: crate::render::tree_shapes(&site.library),
+    };
+    renderer.check_samples()
+}
+
 /// Builds a site into memory (for `serve`): the files by output path.
 pub fn build_in_memory(site: &Site, options: &BuildOptions) -> Result<(BuildReport, Files)> {
     let (report, out) = build_into(site, Output::in_memory(html_options(options)))?;

@@ -144,7 +144,7 @@ fn read_theme(settings: &Settings) -> Result<Result<Theme, ContentError>> {
                     Ok(text) => files.push(ThemeFile {
                         name: format!("{sub}/{}", relative(&dir, &path)),
                         text,
-                        origin: path.display().to_string(),
+                        origin: settings.display(&relative(&settings.root, &path)),
                     }),
                     Err(e) => problems.push(e),
                 }

@@ -478,3 +478,63 @@ fn an_output_problem_names_the_flag() {
     assert!(stderr(&r).starts_with("--output: "), "{}", stderr(&r));
     assert!(!stderr(&r).contains("bouncebook.toml:"), "{}", stderr(&r));
 }
+
+// Item 6: check renders the templates, so what build cannot render is an error at the template's file:line:col.
+
+#[test]
+fn check_finds_template_errors_at_their_position_and_build_names_the_page() {
+    let site = site_copy("basic", "issue12-templates");
+    let tag = |body: &str| {
+        format!(
+            "{{% extends \"base.html\" %}}\n{{% block main %}}\n{body}\n{{% endblock main %}}\n"
+        )
+    };
+    write(
+        &site.join("templates/tag.html"),
+        &tag("<h1>{{ tag | shout }}</h1>"),
+    );
+    let (code, problems) = support::check(&site);
+    assert_eq!(code, 1, "{problems:?}");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("templates/tag.html:3:")
+                && p.contains("filter 'shout' not found")),
+        "{problems:?}"
+    );
+    write(
+        &site.join("templates/tag.html"),
+        &tag("<h1>{{ tag }}</h1>\n  {{ no_such_thing }}"),
+    );
+    let (_, problems) = support::check(&site);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("templates/tag.html:4:6:") && p.contains("no_such_thing")),
+        "{problems:?}"
+    );
+    write(
+        &site.join("templates/tag.html"),
+        &tag("<h1>{{ tag | }}</h1>"),
+    );
+    let (_, problems) = support::check(&site);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("templates/tag.html:3:") && p.contains("syntax error")),
+        "{problems:?}"
+    );
+    write(
+        &site.join("templates/article.html"),
+        &tag("{{ page.nope.deeper }}"),
+    );
+    write(&site.join("templates/tag.html"), &tag("<h1>{{ tag }}</h1>"));
+    let r = build(&site, &[]);
+    assert_ne!(r.status.code(), Some(0));
+    let err = stderr(&r);
+    assert!(err.contains("templates/article.html:3:"), "{err}");
+    assert!(
+        err.contains("of content/articles/"),
+        "the page's source: {err}"
+    );
+}

@@ -32,8 +32,12 @@ pub fn check(root: &Path) -> Result<CheckReport> {
             });
         }
     };
+    let templates = crate::build::check_templates(&site);
     let mut errors = site.errors;
     errors.extend(site.theme.err());
+    errors.extend(templates);
+    errors.sort();
+    errors.dedup();
     let lib = &site.library;
     Ok(CheckReport {
         errors,
