@@ -538,3 +538,63 @@ fn check_finds_template_errors_at_their_position_and_build_names_the_page() {
         "the page's source: {err}"
     );
 }
+
+// Item 7: check reports every problem at once.
+
+#[test]
+fn a_file_that_is_not_utf8_is_reported_and_the_rest_still_checked() {
+    let site = site_copy("basic", "issue12-utf8");
+    std::fs::write(
+        site.join("content/articles/latin1.md"),
+        b"+++\ntitle = \"Caf\xe9\"\n+++\n",
+    )
+    .expect("write");
+    support::edit(
+        &site,
+        "content/articles/relay-denied.md",
+        "\n\n",
+        "\n\nSee [gone](@/articles/gone.md).\n\n",
+    );
+    let (code, problems) = support::check(&site);
+    assert_eq!(code, 1);
+    assert!(
+        problems
+            .contains(&"content/articles/latin1.md:2:13: not UTF-8 (save it as UTF-8)".to_string()),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("content/articles/relay-denied.md:") && p.contains("gone")),
+        "the other files are still checked: {problems:?}"
+    );
+}
+
+#[test]
+fn relative_and_root_relative_links_are_checked() {
+    let site = site_copy("basic", "issue12-paths");
+    let file = site.join("content/articles/mailbox-full.md");
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(
+        &file,
+        format!(
+            "{text}\nSee [a](../nope/), [b](/help/articles/relay-denied/), [c](../relay-denied/) and [d](/help/trees/nope/).\n"
+        ),
+    )
+    .expect("write");
+    let line = text.lines().count() + 2;
+    let (code, problems) = support::check(&site);
+    assert_eq!(code, 1, "{problems:?}");
+    let broken: Vec<&String> = problems
+        .iter()
+        .filter(|p| p.contains("broken link"))
+        .collect();
+    assert_eq!(broken.len(), 2, "{problems:?}");
+    assert!(
+        broken[0].starts_with(&format!(
+            "content/articles/mailbox-full.md:{line}:5: broken link `../nope/`"
+        )),
+        "{broken:?}"
+    );
+    assert!(broken[1].contains("`/help/trees/nope/`"), "{broken:?}");
+}
