@@ -598,3 +598,26 @@ fn relative_and_root_relative_links_are_checked() {
     );
     assert!(broken[1].contains("`/help/trees/nope/`"), "{broken:?}");
 }
+
+#[test]
+fn a_front_matter_error_does_not_hide_the_body_links() {
+    let site = site_copy("basic", "issue12-frontmatter");
+    write(
+        &site.join("content/articles/half.md"),
+        "+++\ntitle = \"Half\"\nsumary = \"typo\"\n+++\n\nSee [gone](@/articles/gone.md).\n",
+    );
+    let (code, problems) = support::check(&site);
+    assert_eq!(code, 1);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("content/articles/half.md:3:1: unknown field `sumary`")),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(
+            |p| p.starts_with("content/articles/half.md:6:5: broken link `@/articles/gone.md`")
+        ),
+        "{problems:?}"
+    );
+}

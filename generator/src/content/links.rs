@@ -54,6 +54,7 @@ fn articles(lib: &Library, base_path: &str) -> Vec<ContentError> {
     use rayon::prelude::*;
     lib.articles
         .par_iter()
+        .chain(lib.broken.par_iter())
         .flat_map_iter(|a| {
             a.links.iter().filter_map(move |placed| {
                 let m = match &placed.link.target {
