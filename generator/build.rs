@@ -1,6 +1,8 @@
 //! Embeds the built browser checker (`cargo xtask widget` writes it to `target/widget/`) so `bouncebook build` can
 //! write it into every site with no Rust or wasm toolchain on the writer's machine. When it was not built, the
-//! binary carries none and `bouncebook build` says so; everything else works.
+//! binary carries none, `bouncebook --version` and `bouncebook build` say so, and this script warns how to
+//! include it. Also writes the bundled knowledge base's page list (titles and URLs of `content/`'s articles and
+//! trees, and its `base-url`), so `classify` with the bundled rules links each answer to a page readers can open.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -25,6 +27,14 @@ fn main() {
     let complete = files
         .iter()
         .any(|p| p.extension().is_some_and(|e| e == "wasm"));
+    if !complete {
+        println!(
+            "cargo:warning=bouncebook is being built without the browser checker (no widget in {}): sites it \
+             builds will have no paste box. Run `cargo xtask widget` first, or install with `cargo xtask install`.",
+            dir.display()
+        );
+    }
+    bundled_pages(&manifest);
     let mut out = String::from(
         "/// The built widget's files: name and bytes (empty when it was not built).\n",
     );
@@ -60,4 +70,71 @@ fn widget_dir(manifest: &Path) -> PathBuf {
         .map(|p| if p.is_absolute() { p } else { root.join(p) })
         .unwrap_or_else(|| root.join("target"));
     target.join("widget")
+}
+
+/// `bundled_pages.rs`: the bundled site's `base-url` and, for each article and tree of `content/`, its source key
+/// (`@/articles/x.md`), URL relative to the site and title. Missing files give an empty list (a packaged crate).
+fn bundled_pages(manifest: &Path) {
+    let root = manifest.parent().unwrap_or(manifest);
+    let config = root.join("bouncebook.toml");
+    println!("cargo:rerun-if-changed={}", config.display());
+    let base_url = std::fs::read_to_string(&config)
+        .ok()
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .and_then(|t| {
+            t.get("base-url")
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        })
+        .unwrap_or_default();
+    let mut pages = Vec::new();
+    for (dir, ext, url) in [("articles", "md", "articles"), ("trees", "toml", "trees")] {
+        let folder = root.join("content").join(dir);
+        println!("cargo:rerun-if-changed={}", folder.display());
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(&folder)
+            .map(|entries| entries.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        paths.retain(|p| p.extension().is_some_and(|e| e == ext));
+        paths.sort();
+        for path in paths {
+            let Some(stem) = path.file_stem().map(|s| s.to_string_lossy().into_owned()) else {
+                continue;
+            };
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            // Articles carry TOML front matter between `+++` lines; trees are TOML.
+            let table = if ext == "md" {
+                text.strip_prefix("+++")
+                    .and_then(|rest| rest.split("\n+++").next())
+                    .unwrap_or("")
+                    .to_string()
+            } else {
+                text
+            };
+            let title = table
+                .parse::<toml::Table>()
+                .ok()
+                .and_then(|t| {
+                    t.get("title")
+                        .and_then(|v| v.as_str())
+                        .map(|s| s.trim().to_string())
+                })
+                .unwrap_or_else(|| stem.clone());
+            pages.push((
+                format!("@/{dir}/{stem}.{ext}"),
+                format!("{url}/{stem}/"),
+                title,
+            ));
+        }
+    }
+    let mut out = String::from("/// The bundled knowledge base's URL.\n");
+    let _ = writeln!(out, "pub const BASE_URL: &str = {base_url:?};");
+    out.push_str("/// Its articles and trees: source key, URL relative to the site, title.\n");
+    out.push_str("pub static PAGES: &[(&str, &str, &str)] = &[\n");
+    for (key, url, title) in &pages {
+        let _ = writeln!(out, "    ({key:?}, {url:?}, {title:?}),");
+    }
+    out.push_str("];\n");
+    let dest = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
+        .join("bundled_pages.rs");
+    std::fs::write(dest, out).expect("write bundled_pages.rs");
 }

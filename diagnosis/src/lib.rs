@@ -21,6 +21,9 @@
 //! links to the site's pages, highlighted evidence): the browser checker draws it and `bouncebook classify`
 //! prints it. [`site`] is the file through which a built site gives its checker its rules and pages.
 
+/// The engine's version (the crate's), which `bouncebook --version` reports.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 pub mod charset;
 mod classify;
 pub mod code;

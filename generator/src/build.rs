@@ -6,7 +6,7 @@
 //! everything was written. Nothing here reads a source file.
 
 use crate::load::Site;
-use crate::output::{Files, HtmlOptions, Output};
+use crate::output::{Files, HtmlOptions, Output, Policy};
 use crate::pages::Catalog;
 use crate::render::Renderer;
 use crate::search;
@@ -24,6 +24,8 @@ pub struct BuildOptions {
     pub minify: bool,
     /// A tag inserted before `</body>` in every page (`serve`'s live reload).
     pub inject: Option<String>,
+    /// Replace an output folder bouncebook did not make (`--force`).
+    pub force: bool,
 }
 
 impl Default for BuildOptions {
@@ -31,6 +33,7 @@ impl Default for BuildOptions {
         BuildOptions {
             minify: true,
             inject: None,
+            force: false,
         }
     }
 }
@@ -58,6 +61,8 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Time per stage, in order (`--timings`).
     pub timings: Vec<(&'static str, Duration)>,
+    /// What replacing the output removed that bouncebook had not made (`--force`).
+    pub removed: Vec<String>,
 }
 
 impl std::fmt::Display for BuildReport {
@@ -89,7 +94,7 @@ impl std::fmt::Display for BuildReport {
 }
 
 /// The checker's site file: the site's rules (or the bundled ones), the pages rules point to, the trees.
-fn site_file(site: &Site, search_module: Option<&str>) -> widget::SiteFile {
+pub(crate) fn site_file(site: &Site, search_module: Option<&str>) -> widget::SiteFile {
     let lib = &site.library;
     // `lib.rules` are the site's own, or the bundled ones when it has none.
     let mut file = widget::SiteFile::new(&site.settings.title, &lib.rules);
@@ -131,13 +136,36 @@ fn site_file(site: &Site, search_module: Option<&str>) -> widget::SiteFile {
 
 /// Builds a valid site into its output folder, replacing what was there only once everything was written.
 pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildReport> {
-    let out = Output::begin(&site.settings.output, html_options(options))?;
+    let policy = Policy {
+        force: options.force,
+        keep: site.settings.keep.clone(),
+    };
+    let out = Output::begin(&site.settings.output, html_options(options), &policy)?;
+    let removed = out.removed().to_vec();
     let (mut report, out) = build_into(site, out)?;
+    report.removed = removed;
     let swap = Instant::now();
     out.finish()?;
     report.timings.push(("swap into place", swap.elapsed()));
     report.elapsed += swap.elapsed();
     Ok(report)
+}
+
+/// Renders one page of each kind through the site's theme, writing nothing: the template errors `build` would
+/// meet, at their file:line:col (for `check`). None when the theme itself did not load (that error is reported).
+pub fn check_templates(site: &Site) -> Vec<crate::error::ContentError> {
+    let Ok(theme) = site.theme.as_ref() else {
+        return Vec::new();
+    };
+    let catalog = Catalog::new(&site.library);
+    let renderer = Renderer {
+        settings: &site.settings,
+        catalog: &catalog,
+        theme,
+        widget: widget::is_built(),
+        tree_shapes: crate::render::tree_shapes(&site.library),
+    };
+    renderer.check_samples()
 }
 
 /// Builds a site into memory (for `serve`): the files by output path.
@@ -223,6 +251,7 @@ fn build_into(site: &Site, out: Output) -> Result<(BuildReport, Output)> {
         widget: wrote_widget,
         elapsed: started.elapsed(),
         timings,
+        removed: Vec::new(),
     };
     Ok((report, out))
 }

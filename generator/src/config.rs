@@ -38,6 +38,8 @@ pub struct Config {
     /// How the browser checker names reasons: `legacy` (Sisimai before 5.6, the default) or `current`
     /// (Sisimai 5.6 and later: `ratelimited`, `emailtoolarge`), in its JavaScript answer and `data-reason`.
     pub reason_names: Option<Spanned<String>>,
+    /// Files in the output folder that rebuilds keep (`["CNAME"]`), besides dotfiles, which are always kept.
+    pub keep: Option<Spanned<Vec<String>>>,
     /// Where this config was read from, and its text, for error positions.
     #[serde(skip)]
     pub source: Option<(String, String)>,
@@ -51,12 +53,25 @@ impl Config {
         Ok(config)
     }
 
-    /// Reads `bouncebook.toml` from `root`; a site without one gets the defaults. The outer error is I/O.
+    /// Reads `bouncebook.toml` from `root`. The outer error is I/O, or a folder that is not a site (no
+    /// `bouncebook.toml`), which is never taken for an empty one.
     pub fn from_root(root: &Path) -> Result<Result<Config, ContentError>> {
         let path = root.join(FILE_NAME);
         match std::fs::read_to_string(&path) {
             Ok(text) => Ok(Config::parse(&display_path(root, FILE_NAME), &text)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Ok(Config::default())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let wher = if root.is_dir() {
+                    format!("{} is not a bouncebook site", root.display())
+                } else {
+                    format!("the folder {} does not exist", root.display())
+                };
+                anyhow::bail!(
+                    "no {FILE_NAME} in {}: {wher}; run it in the site's folder, point --root at it, or create \
+                     a site with `bouncebook init {}`",
+                    root.display(),
+                    root.display()
+                )
+            }
             Err(e) => Err(e).with_context(|| format!("failed to read {}", path.display())),
         }
     }
@@ -118,6 +133,8 @@ pub struct Settings {
     pub start_tree: Option<String>,
     /// How the browser checker names reasons.
     pub reason_names: diagnosis::ReasonNames,
+    /// Paths in the output folder that rebuilds carry over (`keep`).
+    pub keep: Vec<String>,
 }
 
 impl Settings {
@@ -211,6 +228,7 @@ impl Settings {
             None
         };
 
+        let from_flag = overrides.output.is_some();
         let output = match overrides.output {
             Some(dir) => dir,
             None => {
@@ -223,10 +241,26 @@ impl Settings {
         };
         if let Some(problem) = unsafe_output(root, &output) {
             let msg = format!("the output folder {} {problem}", output.display());
-            errors.push(match &config.output_dir {
-                Some(d) => at(d.span(), msg),
-                None => ContentError::file(&path, msg),
+            errors.push(match (from_flag, &config.output_dir) {
+                // The flag's problem is the flag's, not the config's.
+                (true, _) => ContentError::flag("--output", msg),
+                (false, Some(d)) => at(d.span(), msg),
+                (false, None) => ContentError::file(&path, msg),
             });
+        }
+        let mut keep = Vec::new();
+        if let Some(list) = &config.keep {
+            for name in list.get_ref() {
+                match crate::output::safe_path(name) {
+                    Ok(_) => keep.push(name.clone()),
+                    Err(_) => errors.push(at(
+                        list.span(),
+                        format!(
+                            "`keep` lists paths inside the output folder (\"CNAME\", \"downloads/\"), not {name:?}"
+                        ),
+                    )),
+                }
+            }
         }
 
         if !errors.is_empty() {
@@ -247,6 +281,7 @@ impl Settings {
             output,
             start_tree: config.start_tree.map(|s| s.into_inner()),
             reason_names,
+            keep,
         })
     }
 

@@ -45,6 +45,16 @@ impl ContentError {
         }
     }
 
+    /// An error about a command-line flag (`--output`), shown as `--output: message`.
+    pub(crate) fn flag(flag: &str, message: impl Into<String>) -> ContentError {
+        ContentError {
+            path: flag.to_string(),
+            line: 0,
+            col: 0,
+            message: message.into(),
+        }
+    }
+
     /// Converts a rule loading error from the diagnosis engine.
     pub(crate) fn from_rule(e: &diagnosis::RuleError) -> ContentError {
         ContentError {
@@ -58,6 +68,10 @@ impl ContentError {
 
 impl fmt::Display for ContentError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            // Not in a file: a flag.
+            return write!(f, "{}: {}", self.path, self.message);
+        }
         write!(
             f,
             "{}:{}:{}: {}",

@@ -47,7 +47,13 @@ pub fn load_site(root: &Path, overrides: Overrides) -> Result<Result<Site, Vec<C
             )
         },
     );
-    let (library, mut errors) = Library::new(&articles?, &trees?, &rules?);
+    let (articles, mut unread) = articles?;
+    let (trees, more) = trees?;
+    unread.extend(more);
+    let (rules, more) = rules?;
+    unread.extend(more);
+    let (library, mut errors) = Library::new(&articles, &trees, &rules);
+    errors.extend(unread);
     errors.extend(links::check(&library, &settings));
     errors.extend(aliases::check(&library));
     errors.sort();
@@ -64,10 +70,20 @@ pub fn load_site(root: &Path, overrides: Overrides) -> Result<Result<Site, Vec<C
 /// Reads and validates the rule files below `dir` (`classify --rules`). The outer error is I/O, or a folder
 /// with no rule files; the inner one lists every rule problem.
 pub fn rules(dir: &Path) -> Result<Result<RuleSet, Vec<RuleError>>> {
-    let files = files_below(dir, Some("toml"))?
-        .into_par_iter()
-        .map(|path| Ok((path.display().to_string(), read(&path)?)))
-        .collect::<Result<Vec<(String, String)>>>()?;
+    let mut problems = Vec::new();
+    let files = files_below(dir, Some("toml"), &mut problems, &|p| {
+        p.display().to_string()
+    })?
+    .into_par_iter()
+    .map(|path| {
+        let shown = path.display().to_string();
+        let text = read(&path)?.map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok((shown, text))
+    })
+    .collect::<Result<Vec<(String, String)>>>()?;
+    if let Some(first) = problems.first() {
+        bail!("{first}");
+    }
     if files.is_empty() {
         bail!("no rule files (*.toml) under {}", dir.display());
     }
@@ -78,19 +94,40 @@ pub fn rules(dir: &Path) -> Result<Result<RuleSet, Vec<RuleError>>> {
     Ok(RuleSet::from_sources(&sources))
 }
 
-/// The `*.ext` files below `root/dir`, sorted by path, read in parallel.
-fn read_content(settings: &Settings, dir: &str, ext: &str) -> Result<Vec<SourceFile>> {
-    files_below(&settings.root.join(dir), Some(ext))?
+/// The `*.ext` files below `root/dir`, sorted by path, read in parallel; and the files that could not be read
+/// as content (not UTF-8, a symlink loop), as content errors, so the rest is still checked.
+fn read_content(
+    settings: &Settings,
+    dir: &str,
+    ext: &str,
+) -> Result<(Vec<SourceFile>, Vec<ContentError>)> {
+    let shown = |p: &Path| settings.display(&relative(&settings.root, p));
+    let mut problems = Vec::new();
+    let read_files = files_below(&settings.root.join(dir), Some(ext), &mut problems, &shown)?
         .into_par_iter()
         .map(|path| {
             let source = relative(&settings.root, &path);
-            Ok(SourceFile {
-                display: settings.display(&source),
-                text: read(&path)?,
-                source,
-            })
+            let display = settings.display(&source);
+            Ok(read(&path)?
+                .map(|text| SourceFile {
+                    display: display.clone(),
+                    text,
+                    source,
+                })
+                .map_err(|e| ContentError {
+                    path: display.clone(),
+                    ..e
+                }))
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    let mut files = Vec::new();
+    for r in read_files {
+        match r {
+            Ok(f) => files.push(f),
+            Err(e) => problems.push(e),
+        }
+    }
+    Ok((files, problems))
 }
 
 /// The site's theme: the built-ins overridden by the files of its [`theme::layers`]. The outer error is I/O.
@@ -100,16 +137,29 @@ fn read_theme(settings: &Settings) -> Result<Result<Theme, ContentError>> {
     for layer in theme::layers(settings) {
         for sub in theme::SOURCE_DIRS {
             let dir = layer.join(sub);
-            for path in files_below(&dir, None)? {
-                files.push(ThemeFile {
-                    name: format!("{sub}/{}", relative(&dir, &path)),
-                    text: read(&path)?,
-                    origin: path.display().to_string(),
-                });
+            let mut problems = Vec::new();
+            for path in files_below(&dir, None, &mut problems, &|p| p.display().to_string())? {
+                let text = read(&path)?;
+                match text {
+                    Ok(text) => files.push(ThemeFile {
+                        name: format!("{sub}/{}", relative(&dir, &path)),
+                        text,
+                        origin: settings.display(&relative(&settings.root, &path)),
+                    }),
+                    Err(e) => problems.push(e),
+                }
+            }
+            if let Some(first) = problems.into_iter().next() {
+                return Ok(Err(first));
             }
         }
         let dir = layer.join(theme::STATIC_DIR);
-        for path in files_below(&dir, None)? {
+        let mut problems = Vec::new();
+        let found = files_below(&dir, None, &mut problems, &|p| p.display().to_string())?;
+        if let Some(first) = problems.into_iter().next() {
+            return Ok(Err(first));
+        }
+        for path in found {
             let bytes = std::fs::read(&path)
                 .with_context(|| format!("failed to read {}", path.display()))?;
             statics.push((relative(&dir, &path), bytes));
@@ -126,19 +176,64 @@ pub(crate) fn relative(dir: &Path, path: &Path) -> String {
         .replace('\\', "/")
 }
 
-fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("failed to read {}", path.display()))
+/// A source file's text. The outer error is I/O; the inner one a file that is not UTF-8, at the first byte that
+/// is not (its `path` is the path as given).
+fn read(path: &Path) -> Result<Result<String, ContentError>> {
+    let bytes =
+        std::fs::read(path).with_context(|| format!("failed to read {}", path.display()))?;
+    Ok(String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        let before = String::from_utf8_lossy(&bytes[..valid]);
+        ContentError::at(
+            &path.display().to_string(),
+            &before,
+            valid,
+            "not UTF-8 (save it as UTF-8)",
+        )
+    }))
 }
 
 /// The files below `dir` (with extension `ext`, if given), sorted by path, leaving out hidden files and
-/// editors' backups (`.name`, `name~`, `#name#`). A folder that does not exist has none.
-pub(crate) fn files_below(dir: &Path, ext: Option<&str>) -> Result<Vec<PathBuf>> {
+/// editors' backups (`.name`, `name~`, `#name#`). A folder that does not exist has none. Symlinks are followed;
+/// a loop or a dangling link is added to `problems` (named with `shown`), never skipped in silence.
+pub(crate) fn files_below(
+    dir: &Path,
+    ext: Option<&str>,
+    problems: &mut Vec<ContentError>,
+    shown: &dyn Fn(&Path) -> String,
+) -> Result<Vec<PathBuf>> {
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
     let mut paths = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("failed to list {}", dir.display()))?;
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let Some(path) = e.path().map(Path::to_path_buf) else {
+                    return Err(e).with_context(|| format!("failed to list {}", dir.display()));
+                };
+                let message = match e.loop_ancestor() {
+                    Some(a) => format!(
+                        "symlink loop: this leads back to {}; remove the link or point it elsewhere",
+                        shown(a)
+                    ),
+                    None if path
+                        .symlink_metadata()
+                        .is_ok_and(|m| m.file_type().is_symlink()) =>
+                    {
+                        "symlink to nothing: its target does not exist".to_string()
+                    }
+                    None => format!("cannot read: {e}"),
+                };
+                problems.push(ContentError::file(&shown(&path), message));
+                continue;
+            }
+        };
         let name = entry.file_name().to_string_lossy();
         if name.starts_with('.') || name.ends_with('~') || name.starts_with('#') {
             continue;

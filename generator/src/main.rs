@@ -2,6 +2,7 @@
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
+use diagnosis::explain::Pages;
 use generator::cmd::classify::{self, Format};
 use generator::cmd::{self, new};
 use generator::config::Overrides;
@@ -12,7 +13,7 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(
     name = "bouncebook",
-    version,
+    version = generator::cmd::version(),
     about = "Explain bounced email: a help-site generator and a bounce classifier"
 )]
 struct Cli {
@@ -39,6 +40,18 @@ enum Command {
         /// Print how long each stage took.
         #[arg(long)]
         timings: bool,
+        /// Replace the output folder even when bouncebook did not make it (it says what it removed).
+        #[arg(long)]
+        force: bool,
+        /// Fail when this bouncebook carries no browser checker (for CI and deploys).
+        #[arg(long)]
+        require_checker: bool,
+    },
+    /// Create a new site: bouncebook.toml, one article, one decision tree and one rule file.
+    Init {
+        /// The new site's folder (created if needed; it must not hold a site already).
+        #[arg(value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
     },
     /// Build, serve on localhost, and rebuild and reload the page on every change.
     Serve {
@@ -73,13 +86,16 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
         /// A folder of rule files (content/rules layout) to use instead of the bundled rules.
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "DIR", conflicts_with = "root")]
         rules: Option<PathBuf>,
         /// Reason names: `legacy` (Sisimai before 5.6, which the labeled corpus uses) or `current` (Sisimai
         /// 5.6 and later: `ratelimited` for toomanyconn and speeding, `emailtoolarge` for mesgtoobig and
         /// exceedlimit).
         #[arg(long, value_enum, default_value = "legacy", value_name = "NAMES")]
         reason_names: ReasonNamesArg,
+        /// A site whose rules to use, and whose pages (under its `base-url`) the answers link to.
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
         /// Files or folders; none or `-` reads standard input.
         paths: Vec<PathBuf>,
     },
@@ -107,6 +123,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        // The reader went away (`bouncebook check | head`): stop quietly, as other Unix tools do.
+        Err(e) if cmd::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
             for cause in e.chain().skip(1) {
@@ -139,7 +157,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
             base_url,
             no_minify,
             timings,
-        } => cmd::build::run(&root, Overrides { output, base_url }, !no_minify, timings),
+            force,
+            require_checker,
+        } => cmd::build::run(
+            &root,
+            Overrides { output, base_url },
+            &cmd::build::Flags {
+                minify: !no_minify,
+                timings,
+                force,
+                require_checker,
+            },
+        ),
+        Command::Init { dir } => cmd::init::run(&dir),
         Command::Serve { root, port, bind } => {
             cmd::serve::serve(cmd::serve::ServeOptions { root, bind, port })?;
             Ok(ExitCode::SUCCESS)
@@ -155,15 +185,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Classify {
             format,
             rules,
+            root,
             reason_names,
             paths,
-        } => classify_cmd(format, rules, reason_names.into(), &paths),
+        } => classify_cmd(format, rules, root, reason_names.into(), &paths),
     }
 }
 
 fn classify_cmd(
     format: Format,
     rules_dir: Option<PathBuf>,
+    root: Option<PathBuf>,
     names: diagnosis::ReasonNames,
     paths: &[PathBuf],
 ) -> Result<ExitCode> {
@@ -175,38 +207,64 @@ fn classify_cmd(
         anyhow::anyhow!(summary)
     }
     let owned;
-    let rules = match rules_dir {
-        Some(dir) => match generator::load::rules(&dir)? {
+    let mut pages = None;
+    let rules = match (rules_dir, root) {
+        (_, Some(root)) => {
+            let (set, site) = cmd::links::SitePages::of_site(&root)?;
+            owned = set;
+            pages = Some(site);
+            &owned
+        }
+        (Some(dir), None) => match generator::load::rules(&dir)? {
             Ok(set) => {
                 owned = set;
                 &owned
             }
             Err(errors) => {
-                let summary = format!("{} error(s) in the rules under {}", errors.len(), dir.display());
+                let summary = format!(
+                    "{} error(s) in the rules under {}",
+                    errors.len(),
+                    dir.display()
+                );
                 return Err(rule_errors(&errors, summary));
             }
         },
-        None => diagnosis::RuleSet::try_bundled().map_err(|errors| {
-            let summary = format!(
-                "the rules built into this bouncebook did not load ({} error(s)); rebuild it from rule files \
-                 that pass `bouncebook check`",
-                errors.len()
-            );
-            rule_errors(errors, summary)
-        })?,
+        (None, None) => {
+            pages = Some(cmd::links::SitePages::bundled());
+            diagnosis::RuleSet::try_bundled().map_err(|errors| {
+                let summary = format!(
+                    "the rules built into this bouncebook did not load ({} error(s)); rebuild it from rule \
+                     files that pass `bouncebook check`",
+                    errors.len()
+                );
+                rule_errors(errors, summary)
+            })?
+        }
+    };
+    // Rules from a bare folder name their pages by source key only: no site says where those are published.
+    let pages = match &pages {
+        Some(p) => Pages::Site {
+            site: &p.site,
+            base: &p.base_url,
+        },
+        None => Pages::Sources,
     };
     let color = format == Format::Human
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut failed = false;
+    let mut failed = 0;
     let mut all = Vec::new();
     for item in classify::expand(paths) {
-        let outcome = classify::run_one(item, rules, names);
+        let outcome = classify::run_one(item, rules, &pages, names);
         if let Some(e) = &outcome.error {
-            eprintln!("error: {e}");
-            failed = true;
+            failed += 1;
+            // Human output lists the error in its place; the machine formats carry it in `error`, and
+            // stderr says it for whoever watches the terminal.
+            if format != Format::Human {
+                eprintln!("error: {e}");
+            }
         }
         if format == Format::Json {
             all.push(outcome);
@@ -218,7 +276,10 @@ fn classify_cmd(
         classify::write_json(&mut out, &all)?;
     }
     out.flush()?;
-    Ok(if failed {
+    if failed > 0 && format == Format::Human {
+        eprintln!("error: {failed} input(s) could not be read (listed above)");
+    }
+    Ok(if failed > 0 {
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS

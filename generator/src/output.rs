@@ -8,6 +8,25 @@ use anyhow::{Context, Result, bail};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+mod guard;
+pub(crate) mod staging;
+
+/// The file bouncebook leaves in every output folder it makes: a folder without it is not replaced unless
+/// `--force`, and staging folders are removed only when they hold it.
+pub const MARKER: &str = ".bouncebook-output";
+
+const MARKER_TEXT: &str = "This folder was made by `bouncebook build`, which replaces it on every build \
+(keeping dotfiles and the files bouncebook.toml `keep` lists).\n";
+
+/// What the output folder may lose.
+#[derive(Clone, Debug, Default)]
+pub struct Policy {
+    /// Replace a folder (or file) bouncebook did not make (`--force`).
+    pub force: bool,
+    /// Paths in the output folder that rebuilds carry over (`keep` in bouncebook.toml), besides dotfiles.
+    pub keep: Vec<String>,
+}
+
 /// Eight hex digits of a 64-bit FNV-1a hash: stable across runs and platforms, for content-hashed file names.
 pub fn content_hash(bytes: &[u8]) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -49,8 +68,13 @@ pub type Files = std::collections::HashMap<String, Vec<u8>>;
 /// Where the files go.
 #[derive(Debug)]
 enum Sink {
-    /// A staging folder that replaces `target` at the end.
-    Disk { staging: PathBuf, target: PathBuf },
+    /// A staging folder that replaces `target` at the end, taking along `target`'s dotfiles and `keep` files.
+    Disk {
+        staging: PathBuf,
+        target: PathBuf,
+        keep: Vec<String>,
+        removed: Vec<String>,
+    },
     /// A map, for `serve`.
     Memory(std::sync::Mutex<Files>),
 }
@@ -66,8 +90,10 @@ pub struct Output {
 }
 
 impl Output {
-    /// Starts writing a site that will replace `target`.
-    pub fn begin(target: &Path, html: HtmlOptions) -> Result<Output> {
+    /// Starts writing a site that will replace `target`. Refuses (before anything is written) a `target` that is
+    /// a file or a non-empty folder bouncebook did not make, unless `policy.force`; a folder with a read-only
+    /// part, which could not be replaced whole. Removes the staging folders that interrupted builds left.
+    pub fn begin(target: &Path, html: HtmlOptions, policy: &Policy) -> Result<Output> {
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -78,23 +104,38 @@ impl Output {
         };
         std::fs::create_dir_all(&parent)
             .with_context(|| format!("failed to create {}", parent.display()))?;
-        let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        staging::remove_stale(&parent, &name);
+        let removed = guard::may_replace(target, policy.force)?;
+        let staging = parent.join(format!(".{name}{}{}", staging::INFIX, std::process::id()));
         if staging.exists() {
             std::fs::remove_dir_all(&staging)
                 .with_context(|| format!("failed to clear {}", staging.display()))?;
         }
         std::fs::create_dir_all(&staging)
             .with_context(|| format!("failed to create {}", staging.display()))?;
+        staging::register(&staging, target);
+        std::fs::write(staging.join(MARKER), MARKER_TEXT)
+            .with_context(|| format!("failed to write {}", staging.join(MARKER).display()))?;
         Ok(Output {
             sink: Sink::Disk {
                 staging,
                 target: target.to_path_buf(),
+                keep: policy.keep.clone(),
+                removed,
             },
             html,
             files: AtomicUsize::new(0),
             bytes: AtomicUsize::new(0),
             finished: false,
         })
+    }
+
+    /// What replacing the output folder removes that bouncebook did not make (only with `--force`).
+    pub fn removed(&self) -> &[String] {
+        match &self.sink {
+            Sink::Disk { removed, .. } => removed,
+            Sink::Memory(_) => &[],
+        }
     }
 
     /// Starts a site kept in memory; [`Output::into_files`] hands it over.
@@ -122,6 +163,9 @@ impl Output {
     /// Writes one file of the site: `rel` is its path in the output folder. HTML (`.html`) is minified here and
     /// nowhere else. Safe to call from many threads.
     pub fn write_output(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        if staging::stopping() {
+            bail!("interrupted");
+        }
         let path = safe_path(rel)?;
         let owned;
         let bytes = if rel.ends_with(".html") {
@@ -174,12 +218,23 @@ impl Output {
         )
     }
 
-    /// Replaces the output folder with the staged site (nothing to do in memory).
+    /// Replaces the output folder with the staged site (nothing to do in memory), after copying into it the
+    /// old folder's dotfiles and the files the config keeps. When the swap fails, the old folder is put back
+    /// and nothing is left beside it.
     pub fn finish(mut self) -> Result<()> {
-        let Sink::Disk { staging, target } = &self.sink else {
+        let Sink::Disk {
+            staging,
+            target,
+            keep,
+            ..
+        } = &self.sink
+        else {
             self.finished = true;
             return Ok(());
         };
+        if target.is_dir() {
+            guard::carry_over(target, staging, keep)?;
+        }
         let old = staging.with_file_name(format!(
             "{}.old",
             staging
@@ -187,7 +242,8 @@ impl Output {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default()
         ));
-        if target.exists() {
+        let had_old = target.symlink_metadata().is_ok();
+        if had_old {
             std::fs::rename(target, &old).with_context(|| {
                 format!(
                     "failed to move the previous site {} aside",
@@ -197,15 +253,32 @@ impl Output {
         }
         if let Err(e) = std::fs::rename(staging, target) {
             // Put the previous site back: nothing lost.
-            let _ = std::fs::rename(&old, target);
+            if had_old {
+                let _ = std::fs::rename(&old, target);
+            }
             return Err(e)
                 .with_context(|| format!("failed to move the new site to {}", target.display()));
         }
-        self.finished = true;
-        if old.exists() {
-            std::fs::remove_dir_all(&old)
-                .with_context(|| format!("failed to remove {}", old.display()))?;
+        if had_old {
+            let removal = if old.is_dir() {
+                std::fs::remove_dir_all(&old)
+            } else {
+                std::fs::remove_file(&old)
+            };
+            if let Err(e) = removal {
+                // Undo the swap: the old site back in place, the new one removed, nothing beside it.
+                let _ = std::fs::rename(target, staging);
+                let _ = std::fs::rename(&old, target);
+                return Err(e).with_context(|| {
+                    format!(
+                        "failed to remove the previous site {}; it was put back as it was",
+                        target.display()
+                    )
+                });
+            }
         }
+        self.finished = true;
+        staging::unregister(staging);
         Ok(())
     }
 }
@@ -216,6 +289,7 @@ impl Drop for Output {
             && !self.finished
         {
             let _ = std::fs::remove_dir_all(staging);
+            staging::unregister(staging);
         }
     }
 }
@@ -251,7 +325,15 @@ mod tests {
         std::fs::create_dir_all(&target).expect("mkdir");
         std::fs::write(target.join("old.txt"), "old").expect("write");
         {
-            let out = Output::begin(&target, HtmlOptions::default()).expect("begin");
+            let out = Output::begin(
+                &target,
+                HtmlOptions::default(),
+                &Policy {
+                    force: true,
+                    keep: Vec::new(),
+                },
+            )
+            .expect("begin");
             out.write_output("new.txt", b"new").expect("write");
             // Dropped without finish: a failed build.
         }
@@ -266,6 +348,10 @@ mod tests {
             HtmlOptions {
                 minify: true,
                 inject: Some("<script src=/live.js></script>".into()),
+            },
+            &Policy {
+                force: true,
+                keep: Vec::new(),
             },
         )
         .expect("begin");

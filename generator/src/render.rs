@@ -8,8 +8,8 @@ use crate::config::Settings;
 use crate::content::library::Library;
 use crate::output::Output;
 use crate::pages::{self, Catalog, article_card, root_for, tree_card};
-use crate::theme::{Theme, error_chain};
-use anyhow::{Context, Result, anyhow};
+use crate::theme::Theme;
+use anyhow::{Context, Result};
 use diagnosis::Reason;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -132,10 +132,49 @@ impl Renderer<'_> {
         jobs.par_iter().try_for_each(|job| {
             let (path, bytes) = self
                 .render(*job)
-                .with_context(|| format!("failed to render {job:?}"))?;
+                .with_context(|| format!("failed to render {}", self.describe(*job)))?;
             out.write_output(&path, &bytes)
         })?;
         Ok(jobs.len())
+    }
+
+    /// Renders one page of each kind, writing nothing, and returns every template error at its file:line:col
+    /// (`check`: a template that cannot render is found before `build`).
+    pub fn check_samples(&self) -> Vec<crate::error::ContentError> {
+        let mut seen = Vec::new();
+        let mut errors = Vec::new();
+        for job in self.jobs() {
+            let kind = std::mem::discriminant(&job);
+            if seen.contains(&kind) {
+                continue;
+            }
+            seen.push(kind);
+            if let Err(e) = self.render(job) {
+                let found = match e.downcast_ref::<crate::error::ContentError>() {
+                    Some(c) => c.clone(),
+                    None => crate::error::ContentError::file("a template", format!("{e:#}")),
+                };
+                let message = format!("{} (rendering {})", found.message, self.describe(job));
+                errors.push(crate::error::ContentError { message, ..found });
+            }
+        }
+        errors
+    }
+
+    /// The page a job renders, and its source file when it has one, for errors.
+    fn describe(&self, job: Job<'_>) -> String {
+        let lib = self.lib();
+        match job {
+            Job::Article(i) | Job::Alias(i, _) => {
+                let a = &lib.articles[i];
+                format!("the page {} of {}", a.url, a.display)
+            }
+            Job::Step(t, _) | Job::Flowchart(t) => {
+                let tree = &lib.trees[t];
+                format!("the page {} of {}", tree.url, tree.display)
+            }
+            other => format!("the page {other:?}"),
+        }
     }
 
     fn context(&self, kind: &str, url: &str, title: &str, description: &str) -> tera::Context {
@@ -197,7 +236,7 @@ impl Renderer<'_> {
             .tera
             .render(name, ctx)
             .map(String::into_bytes)
-            .map_err(|e| anyhow!("template {name}: {}", error_chain(&e)))
+            .map_err(|e| anyhow::Error::new(self.theme.render_error(&e)))
     }
 
     fn page(&self, template: &str, url: &str, ctx: &tera::Context) -> Result<(String, Vec<u8>)> {

@@ -12,6 +12,8 @@
 
 use crate::config::Settings;
 use crate::error::ContentError;
+
+mod locate;
 use crate::output::content_hash;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -136,6 +138,8 @@ pub struct Theme {
     pub assets: Vec<Asset>,
     /// Static files to copy as they are: (output path, bytes).
     pub statics: Vec<(String, Vec<u8>)>,
+    /// Each template's file and text, to place its errors.
+    sources: locate::Sources,
 }
 
 /// The folders of a theme layer whose files are templates (`templates/`) and assets (`css/`, `js/`).
@@ -185,10 +189,10 @@ impl Theme {
 
         let mut assets = Vec::new();
         let mut templates = Vec::new();
-        let mut origins = HashMap::new();
+        let mut sources = locate::Sources::new();
         for (name, (text, origin)) in layered {
             if let Some(template) = name.strip_prefix("templates/") {
-                origins.insert(template.to_string(), origin);
+                sources.insert(template.to_string(), (origin, text.clone()));
                 templates.push((template.to_string(), text));
             } else {
                 let file = Path::new(&name);
@@ -210,16 +214,9 @@ impl Theme {
         }
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
-        tera.add_raw_templates(templates).map_err(|e| {
-            // Tera names the template; say which file it came from.
-            let chain = error_chain(&e);
-            let file = origins
-                .iter()
-                .find(|(name, _)| chain.contains(&format!("'{name}'")))
-                .map(|(_, origin)| origin.as_str())
-                .unwrap_or("a template");
-            ContentError::file(file, chain)
-        })?;
+        // Tera names the template; say which file it came from, and where in it.
+        tera.add_raw_templates(templates)
+            .map_err(|e| locate::locate(&error_chain(&e), &sources))?;
         let map: Arc<HashMap<String, String>> = Arc::new(
             assets
                 .iter()
@@ -244,7 +241,13 @@ impl Theme {
             tera,
             assets,
             statics: statics.into_iter().collect(),
+            sources,
         })
+    }
+
+    /// A render error of Tera's as a content error at the template's file:line:col, when it can be placed.
+    pub fn render_error(&self, e: &tera::Error) -> ContentError {
+        locate::locate(&error_chain(e), &self.sources)
     }
 
     /// The published path of an asset (`css/style.css` → `assets/style.3fa2b1c0.css`).
@@ -279,10 +282,12 @@ mod tests {
             .iter()
             .flat_map(|sub| {
                 let folder = dir.join(sub);
-                crate::load::files_below(&folder, None)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(move |path| format!("{sub}/{}", crate::load::relative(&folder, &path)))
+                crate::load::files_below(&folder, None, &mut Vec::new(), &|p| {
+                    p.display().to_string()
+                })
+                .unwrap_or_default()
+                .into_iter()
+                .map(move |path| format!("{sub}/{}", crate::load::relative(&folder, &path)))
             })
             .collect();
         let built_in: Vec<&str> = BUILT_IN.iter().map(|(p, _)| *p).collect();

@@ -32,6 +32,11 @@ pub struct SiteFile {
 }
 
 impl SiteFile {
+    /// The page list and rules, as the checker reads them (and `classify --root` links with).
+    pub fn into_site(self) -> Site {
+        self.site
+    }
+
     /// A site file with the site's title and its rules, which must have passed `RuleSet::from_sources` (the
     /// checker reads them compiled, without re-checking).
     pub fn new(title: &str, rules: &diagnosis::RuleSet) -> SiteFile {

@@ -216,9 +216,11 @@ fn refuses_to_build_over_the_site_itself() {
 }
 
 #[test]
-fn a_site_without_config_rules_or_theme_builds_with_the_built_ins() {
+fn a_site_with_an_empty_config_no_rules_or_theme_builds_with_the_built_ins() {
     let site = tempdir("build-bare");
     std::fs::create_dir_all(site.join("content/articles")).expect("mkdir");
+    // An empty bouncebook.toml is what marks the folder as a site (issue 12: none is an error).
+    std::fs::write(site.join("bouncebook.toml"), "").expect("write");
     std::fs::write(
         site.join("content/articles/hello.md"),
         "+++\ntitle = \"Hello\"\ndescription = \"Zola's name for the summary.\"\ndate = 2024-01-02T00:00:00Z\n+++\n\nSee [other](other.md).\n",

@@ -25,7 +25,9 @@ tasks:
              build the synthetic knowledge base of ../shared/bench/make_corpus.py with a release bouncebook and,
              in the same run, with Hugo (+ Pagefind on its output) and mdBook when installed; medians, peak
              memory, output and search index sizes, and bouncebook's ratios (long: minutes)
-  widget     build the browser checker (wasm + JS) into target/widget/, which bouncebook embeds";
+  widget     build the browser checker (wasm + JS) into target/widget/, which bouncebook embeds
+  install    build the checker, then `cargo install` a complete bouncebook (with it) into ~/.cargo/bin;
+             further arguments go to cargo install (`--root DIR`)";
 
 fn run() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -42,6 +44,7 @@ fn run() -> Result<()> {
         ),
         Some("bench") => xtask::bench::run(&args[1..]),
         Some("widget") => widget(),
+        Some("install") => install(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             Ok(())
@@ -178,6 +181,23 @@ fn widget() -> Result<()> {
     let dir = xtask::wasm::build()?;
     println!("widget: {}", dir.display());
     print!("{}", xtask::wasm::size_table(&xtask::wasm::sizes(&dir)?));
+    Ok(())
+}
+
+/// `cargo install --path generator` alone makes a bouncebook whose sites have no checker (build.rs embeds only a
+/// widget already built), so build it first and point the build script at it.
+fn install(args: &[String]) -> Result<()> {
+    eprintln!("==> cargo xtask widget");
+    xtask::wasm::build()?;
+    let widget = xtask::wasm::widget_dir();
+    step(
+        "cargo install --path generator --locked",
+        cargo()
+            .args(["install", "--path", "generator", "--locked", "--force"])
+            .args(args)
+            .env("BOUNCEBOOK_WIDGET_DIR", &widget),
+    )?;
+    eprintln!("==> installed: `bouncebook --version` says `browser checker: included`");
     Ok(())
 }
 

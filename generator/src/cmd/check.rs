@@ -32,8 +32,12 @@ pub fn check(root: &Path) -> Result<CheckReport> {
             });
         }
     };
+    let templates = crate::build::check_templates(&site);
     let mut errors = site.errors;
     errors.extend(site.theme.err());
+    errors.extend(templates);
+    errors.sort();
+    errors.dedup();
     let lib = &site.library;
     Ok(CheckReport {
         errors,
@@ -52,10 +56,10 @@ pub fn run(root: &Path) -> Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     if let Some((articles, trees, rules)) = report.counts {
-        println!("ok: {articles} articles, {trees} trees and {rules} rules, no problems");
+        super::say!("ok: {articles} articles, {trees} trees and {rules} rules, no problems")?;
     }
     if let Some(coverage) = &report.coverage {
-        println!("{coverage}");
+        super::say!("{coverage}")?;
     }
     Ok(ExitCode::SUCCESS)
 }

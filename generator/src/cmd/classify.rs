@@ -25,9 +25,11 @@ pub struct Outcome {
     /// The input's path, or `-` for standard input.
     pub input: String,
     /// One entry per recipient; empty for ordinary mail or an unreadable input.
-    pub bounces: Vec<Bounce>,
+    pub bounces: Vec<LinkedBounce>,
     /// Why the input could not be read.
     pub error: Option<String>,
+    /// Why the input was not classified though it was read: `not text` (binary data) or `empty input`.
+    pub not_bounce: Option<&'static str>,
     /// The explained answer that `human` prints (titles, advice, code meanings, the article and tree); JSON
     /// is the bounces alone.
     pub report: Option<Report>,
@@ -35,11 +37,12 @@ pub struct Outcome {
     pub names: ReasonNames,
 }
 
-/// JSON: `input`, `bounces` (as the engine writes them, with each `reason` named as asked) and `error`.
+/// JSON: `input`, `bounces` (as the engine writes them with their links, each `reason` named as asked),
+/// `error` and `not_bounce`.
 impl Serialize for Outcome {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{Error, SerializeStruct};
-        let mut st = s.serialize_struct("Outcome", 3)?;
+        let mut st = s.serialize_struct("Outcome", 4)?;
         st.serialize_field("input", &self.input)?;
         if self.names.is_legacy() {
             st.serialize_field("bounces", &self.bounces)?;
@@ -50,15 +53,46 @@ impl Serialize for Outcome {
             for b in &self.bounces {
                 let mut v = serde_json::to_value(b).map_err(S::Error::custom)?;
                 if let Some(reason) = v.get_mut("reason") {
-                    *reason = b.reason.name(self.names).into();
+                    *reason = b.bounce.reason.name(self.names).into();
                 }
                 bounces.push(v);
             }
             st.serialize_field("bounces", &bounces)?;
         }
         st.serialize_field("error", &self.error)?;
+        st.serialize_field("not_bounce", &self.not_bounce)?;
         st.end()
     }
+}
+
+/// A bounce with the pages it names as links a reader can open: `article_url` beside `article` (the rule's
+/// `@/articles/…` key), `tree_url` beside `tree`.
+#[derive(Debug, Serialize)]
+pub struct LinkedBounce {
+    /// The engine's answer.
+    #[serde(flatten)]
+    pub bounce: Bounce,
+    /// The article's title.
+    pub article_title: Option<String>,
+    /// The article's URL under the site's `base-url`.
+    pub article_url: Option<String>,
+    /// The decision tree's URL under the site's `base-url`.
+    pub tree_url: Option<String>,
+}
+
+/// Why `bytes` is not worth classifying: nothing but whitespace, or not text (a NUL, or many control bytes, in
+/// its first 8 KiB, as git and ripgrep tell binary files). The engine would answer `undefined` or guess from
+/// stray bytes; the command line says what it was given instead.
+pub fn not_text(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Some("empty input");
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    let control = head
+        .iter()
+        .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b)) || b == 0x7f)
+        .count();
+    (head.contains(&0) || control * 10 > head.len()).then_some("not text")
 }
 
 /// Expands the command line's paths: files as given, folders into every file below them sorted by path, none or
@@ -71,11 +105,32 @@ pub fn expand(paths: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> {
     for p in paths {
         if p.is_dir() {
             let mut files = Vec::new();
-            for entry in walkdir::WalkDir::new(p).sort_by_file_name() {
+            // Symlinks are followed (a folder of links to .eml files is read like the files); loops and
+            // dangling links are errors, and nothing is skipped without saying so.
+            for entry in walkdir::WalkDir::new(p)
+                .follow_links(true)
+                .sort_by_file_name()
+            {
                 match entry {
                     Ok(e) if e.file_type().is_file() => files.push(Ok(e.into_path())),
-                    Ok(_) => {}
-                    Err(e) => files.push(Err((p.clone(), e.to_string()))),
+                    Ok(e) if e.file_type().is_dir() => {}
+                    Ok(e) => {
+                        let path = e.into_path();
+                        let why = format!("{} is not a regular file; skipped", path.display());
+                        files.push(Err((path, why)));
+                    }
+                    Err(e) => {
+                        let path = e.path().map_or_else(|| p.clone(), Path::to_path_buf);
+                        let why = match e.loop_ancestor() {
+                            Some(a) => format!(
+                                "{} is a symlink loop (it leads back to {}); skipped",
+                                path.display(),
+                                a.display()
+                            ),
+                            None => format!("cannot read {}: {e}", path.display()),
+                        };
+                        files.push(Err((path, why)));
+                    }
                 }
             }
             out.extend(files);
@@ -86,10 +141,11 @@ pub fn expand(paths: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> {
     out
 }
 
-/// Classifies one input, naming reasons as `names` says.
+/// Classifies one input, linking the pages it names to `pages` and naming reasons as `names` says.
 pub fn run_one(
     item: Result<PathBuf, (PathBuf, String)>,
     rules: &RuleSet,
+    pages: &Pages<'_>,
     names: ReasonNames,
 ) -> Outcome {
     let (path, read) = match item {
@@ -102,15 +158,46 @@ pub fn run_one(
     let input = path.display().to_string();
     match read {
         Ok(bytes) => {
+            if let Some(why) = not_text(&bytes) {
+                return Outcome {
+                    input,
+                    bounces: Vec::new(),
+                    error: None,
+                    not_bounce: Some(why),
+                    report: None,
+                    names,
+                };
+            }
             let d = diagnosis::classify(&bytes, rules);
             // Evidence offsets are into the bytes; invalid UTF-8 is replaced for the explanation, whose printed
             // parts do not depend on them.
             let text = String::from_utf8_lossy(&bytes);
-            let report = explain::explain_with(&text, &d, rules, &Pages::Sources, names);
+            let report = explain::explain_with(&text, &d, rules, pages, names);
+            // One card per bounce, in order.
+            let bounces = d
+                .bounces
+                .into_iter()
+                .zip(
+                    report
+                        .bounces
+                        .iter()
+                        .map(Some)
+                        .chain(std::iter::repeat(None)),
+                )
+                .map(|(bounce, card)| LinkedBounce {
+                    article_title: card
+                        .and_then(|c| c.article.as_ref())
+                        .map(|a| a.title.clone()),
+                    article_url: card.and_then(|c| c.article.as_ref()).map(|a| a.url.clone()),
+                    tree_url: card.and_then(|c| c.tree.as_ref()).map(|t| t.url.clone()),
+                    bounce,
+                })
+                .collect();
             Outcome {
                 input,
-                bounces: d.bounces,
+                bounces,
                 error: None,
+                not_bounce: None,
                 report: Some(report),
                 names,
             }
@@ -119,6 +206,7 @@ pub fn run_one(
             input,
             bounces: Vec::new(),
             error: Some(e),
+            not_bounce: None,
             report: None,
             names,
         },
@@ -200,6 +288,16 @@ fn write_human(out: &mut dyn Write, o: &Outcome, color: bool) -> io::Result<()> 
     if let Some(e) = &o.error {
         return writeln!(out, "  {} {}", st.paint("31;1", "error:"), clean(e));
     }
+    match o.not_bounce {
+        Some("empty input") => return writeln!(out, "  empty input: nothing to classify"),
+        Some(why) => {
+            return writeln!(
+                out,
+                "  not a bounce: {why} (binary data, not shown; give the bounce as a file of text, .eml or pasted)"
+            );
+        }
+        None => {}
+    }
     let Some(report) = o.report.as_ref().filter(|r| !r.bounces.is_empty()) else {
         return writeln!(out, "  not a bounce: this is ordinary mail, nothing failed");
     };
@@ -217,8 +315,14 @@ fn write_card(out: &mut dyn Write, c: &Card, st: &Style) -> io::Result<()> {
     };
     let who = c.recipient.as_deref().unwrap_or("(recipient not named)");
     writeln!(out, "  {mark} {}", clean(who))?;
+    // Padded before it is painted: colour codes take no room on screen.
     let row = |out: &mut dyn Write, k: &str, v: &str| {
-        writeln!(out, "    {:<13} {}", st.paint("2", k), clean(v))
+        writeln!(
+            out,
+            "    {} {}",
+            st.paint("2", &format!("{k:<13}")),
+            clean(v)
+        )
     };
     row(
         out,
@@ -261,10 +365,10 @@ fn write_card(out: &mut dyn Write, c: &Card, st: &Style) -> io::Result<()> {
         row(out, "remote server", m)?;
     }
     if let Some(a) = &c.article {
-        row(out, "read", &a.url)?;
+        row(out, "read", &format!("{}: {}", a.title, a.url))?;
     }
     if let Some(t) = &c.tree {
-        row(out, "step by step", &t.url)?;
+        row(out, "step by step", &format!("{}: {}", t.title, t.url))?;
     }
     if !c.rules.is_empty() {
         row(out, "decided by", &c.rules.join(", "))?;
@@ -291,8 +395,9 @@ mod tests {
         let o = Outcome {
             input: "-".into(),
             report: Some(explain::explain(text, &d, rules, &Pages::Sources)),
-            bounces: d.bounces,
+            bounces: Vec::new(),
             error: None,
+            not_bounce: None,
             names: ReasonNames::Legacy,
         };
         let mut out = Vec::new();
@@ -317,6 +422,11 @@ mod tests {
             "the status code's meaning: {text}"
         );
         assert!(text.contains("read          @/articles/"), "{text}");
+        assert!(
+            not_text(b"\x7fELF\x02\x01\x01\0\0\0").is_some() && not_text(b" \n").is_some(),
+            "binary and empty"
+        );
+        assert_eq!(not_text("550 5.1.1 user unknown \x1b[2J".as_bytes()), None);
         assert!(text.contains("who must act  the recipient"), "{text}");
     }
 
@@ -339,6 +449,7 @@ mod tests {
             input: "a\x1bb.eml".into(),
             bounces: Vec::new(),
             error: Some("cannot read a.eml: no such file".into()),
+            not_bounce: None,
             report: None,
             names: ReasonNames::Legacy,
         };

@@ -16,7 +16,7 @@ pub enum Kind {
 }
 
 /// Today's date as `YYYY-MM-DD` (UTC), from the system clock.
-fn today() -> String {
+pub(crate) fn today() -> String {
     let days = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() / 86_400) as i64;
@@ -39,7 +39,7 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 }
 
 /// The text of a new article.
-fn article_text(slug: &str, date: &str) -> String {
+pub(crate) fn article_text(slug: &str, date: &str) -> String {
     let title = slug.replace('-', " ");
     format!(
         r#"+++
@@ -69,7 +69,7 @@ What the reader sees, in one paragraph, and the most likely fix.
 }
 
 /// The text of a new decision tree.
-fn tree_text(slug: &str) -> String {
+pub(crate) fn tree_text(slug: &str) -> String {
     let title = slug.replace('-', " ");
     format!(
         r#"title = "{title}"
@@ -117,7 +117,7 @@ article = "@/articles/CHANGE-ME.md"
 }
 
 /// Creates the file and returns its path. Refuses an invalid slug or an existing file.
-fn create(root: &Path, kind: Kind, slug: &str) -> Result<PathBuf> {
+pub(crate) fn create(root: &Path, kind: Kind, slug: &str) -> Result<PathBuf> {
     for part in slug.split('/') {
         if !slug::is_valid(part) {
             bail!("{}", slug::invalid_message("the slug", slug));
@@ -170,7 +170,7 @@ fn create(root: &Path, kind: Kind, slug: &str) -> Result<PathBuf> {
 /// Runs `bouncebook new`: creates the file and names it.
 pub fn run(root: &Path, kind: Kind, slug: &str) -> Result<ExitCode> {
     let path = create(root, kind, slug)?;
-    println!("created {}", shown(root, &path));
+    super::say!("created {}", shown(root, &path))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -105,6 +105,7 @@ fn rebuild(root: &Path, base_url: &str, shared: &Shared) {
                 inject: Some(format!(
                     "<script src=\"/__bouncebook/live.js\" data-version=\"{version}\" async></script>"
                 )),
+                force: false,
             },
         )?;
         eprintln!(

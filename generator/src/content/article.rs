@@ -46,6 +46,34 @@ struct FrontMatter {
     admin_checks: Option<Spanned<Vec<String>>>,
 }
 
+impl FrontMatter {
+    /// Stands in for front matter that did not parse, so the body can still be checked.
+    fn placeholder(slug: &str) -> FrontMatter {
+        let none = 0..0;
+        FrontMatter {
+            title: Spanned::new(none.clone(), slug.to_string()),
+            summary: Spanned::new(none.clone(), slug.to_string()),
+            codes: Vec::new(),
+            primary_codes: Vec::new(),
+            reasons: Vec::new(),
+            audience: Vec::new(),
+            tags: Vec::new(),
+            aliases: Vec::new(),
+            admin_for: None,
+            admin_note: None,
+            admin_checks: None,
+            updated: Spanned::new(
+                none,
+                "1970-01-01".parse().unwrap_or(toml::value::Datetime {
+                    date: None,
+                    time: None,
+                    offset: None,
+                }),
+            ),
+        }
+    }
+}
+
 /// Who an article is written for.
 pub(crate) const AUDIENCES: [&str; 3] = ["sender", "admin", "recipient"];
 
@@ -116,6 +144,8 @@ pub struct Article {
     pub unverified: usize,
     /// The "send this to your mail admin" block, when the front matter has one.
     pub admin: Option<AdminBlock>,
+    /// Its front matter did not parse: only the body's links are checked, and it is not a page.
+    pub broken: bool,
 }
 
 /// Splits `+++` front matter from the body: `(front matter, its byte offset, body, its byte offset)`.
@@ -150,7 +180,8 @@ fn split(text: &str) -> Result<(&str, usize, &str, usize), String> {
 
 impl Article {
     /// Parses an article. `source` is its path from the site root (`content/articles/x.md`), `display` the
-    /// path for messages. Returns the article, when its front matter could be read, and every problem found.
+    /// path for messages. Returns the article and every problem found; when its front matter could not be
+    /// read, the article is [`Article::broken`], there only so its body's links are checked.
     pub fn parse(source: &str, display: &str, text: &str) -> (Option<Article>, Vec<ContentError>) {
         let mut errors = Vec::new();
         let slug = source
@@ -173,6 +204,7 @@ impl Article {
                 return (None, errors);
             }
         };
+        let mut broken = false;
         let fm: FrontMatter = match toml::from_str(fm_text) {
             Ok(fm) => fm,
             Err(e) => {
@@ -189,7 +221,9 @@ impl Article {
                     (err.line, err.col) = (line, col);
                 }
                 errors.push(err);
-                return (None, errors);
+                // The body is still read, so its links are checked too; the article itself is left out.
+                broken = true;
+                FrontMatter::placeholder(&slug)
             }
         };
         let at = |s: &std::ops::Range<usize>| crate::error::line_col(text, fm_offset + s.start);
@@ -389,6 +423,7 @@ impl Article {
             text: rendered.text,
             unverified: rendered.unverified,
             admin,
+            broken,
         };
         (Some(article), errors)
     }

@@ -28,6 +28,8 @@ pub struct Library {
     tree_index: HashMap<String, usize>,
     /// Files that exist but could not be read: references to them are not reported again.
     unreadable: HashSet<ContentRef>,
+    /// Articles whose front matter did not parse: not pages, but their body's links are checked.
+    pub(crate) broken: Vec<Article>,
 }
 
 /// One source file, as read: its path from the site root (`content/articles/x.md`), the path shown in messages,
@@ -61,12 +63,16 @@ impl Library {
         let mut errors = Vec::new();
         let mut unreadable = HashSet::new();
         let mut lib_articles = Vec::new();
+        let mut broken = Vec::new();
         for ((a, e), f) in parsed_articles.into_iter().zip(articles) {
-            if a.is_none() {
+            if a.as_ref().is_none_or(|a| a.broken) {
                 unreadable.extend(ContentRef::of_source(&f.source));
             }
             errors.extend(e);
-            lib_articles.extend(a);
+            match a {
+                Some(a) if a.broken => broken.push(a),
+                a => lib_articles.extend(a),
+            }
         }
         let mut lib_trees = Vec::new();
         for ((t, e), f) in parsed_trees.into_iter().zip(trees) {
@@ -118,6 +124,7 @@ impl Library {
             article_index,
             tree_index,
             unreadable,
+            broken,
         };
         (library, errors)
     }

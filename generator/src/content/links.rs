@@ -14,7 +14,7 @@ use crate::error::{ContentError, did_you_mean, suggestion};
 
 /// Every broken reference in `lib`, the site whose config is `settings`.
 pub fn check(lib: &Library, settings: &Settings) -> Vec<ContentError> {
-    let mut errors = articles(lib);
+    let mut errors = articles(lib, &settings.base_path);
     errors.extend(trees(lib));
     errors.extend(rules(lib, settings));
     if let Some(start) = &settings.start_tree
@@ -50,13 +50,17 @@ impl Origin<'_> {
     }
 }
 
-fn articles(lib: &Library) -> Vec<ContentError> {
+fn articles(lib: &Library, base_path: &str) -> Vec<ContentError> {
     use rayon::prelude::*;
     lib.articles
         .par_iter()
+        .chain(lib.broken.par_iter())
         .flat_map_iter(|a| {
             a.links.iter().filter_map(move |placed| {
-                let m = problem(lib, &placed.link, Origin::Article(a))?;
+                let m = match &placed.link.target {
+                    Target::Path(path) => path_problem(lib, &a.url, base_path, path)?,
+                    _ => problem(lib, &placed.link, Origin::Article(a))?,
+                };
                 Some(ContentError {
                     path: a.display.clone(),
                     line: placed.line,
@@ -129,7 +133,58 @@ fn problem(lib: &Library, link: &Link, origin: Origin<'_>) -> Option<String> {
             Origin::Article(from) => anchor_problem(anchor, from),
             Origin::TreeStep => None,
         },
+        // Resolved against the page's URL, which only articles have here (a tree's text shows on several).
+        Target::Path(_) => None,
     }
+}
+
+/// What is wrong with a link by URL `path` on the page at `from` (`articles/x/`), if anything: it must resolve
+/// inside the site (published under `base_path`) to an article, a tree or a section the site has.
+fn path_problem(lib: &Library, from: &str, base_path: &str, path: &str) -> Option<String> {
+    let resolved = match path.strip_prefix(base_path) {
+        Some(rest) => rest.to_string(),
+        None if path.starts_with('/') => {
+            return Some(format!(
+                "it is outside the site, which is published under `{base_path}`; write `@/articles/<slug>.md`"
+            ));
+        }
+        None => format!("{from}{path}"),
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in resolved.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Some("it leads outside the site".to_string());
+                }
+            }
+            p => parts.push(p),
+        }
+    }
+    let shown = format!(
+        "/{}",
+        parts.iter().map(|p| format!("{p}/")).collect::<String>()
+    );
+    let found = match parts.as_slice() {
+        [] | ["articles" | "trees" | "codes" | "reasons" | "tags" | "search"] => true,
+        ["articles", slug @ ..] => lib.article(&slug.join("/")).is_some(),
+        ["trees", slug, step @ ..] => lib
+            .tree(slug)
+            .is_some_and(|t| step.is_empty() || t.steps.iter().any(|s| step == [s.id.as_str()])),
+        ["codes" | "reasons" | "tags", _] => true,
+        _ => false,
+    };
+    (!found).then(|| {
+        let guess = match parts.as_slice() {
+            ["articles", slug @ ..] => suggestion(
+                &slug.join("/"),
+                lib.articles.iter().map(|a| a.slug.as_str()),
+            ),
+            _ => String::new(),
+        };
+        format!("no page of the site is at {shown}{guess}")
+    })
 }
 
 /// Why a reference to `page`, which the library does not have, is broken, with the closest name when `guess`;

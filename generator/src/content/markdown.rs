@@ -45,6 +45,8 @@ pub enum Target {
     Tree(String),
     /// An anchor on the same page (`#fix`).
     SamePage,
+    /// A page of the site by URL path, relative to the page (`../other/`) or to the site (`/articles/x/`).
+    Path(String),
 }
 
 /// An internal link, to be checked once every page is known.
@@ -514,6 +516,14 @@ impl<'a> Renderer<'a> {
                     format!("link `{written}` points outside content/articles/"),
                 ),
             }
+        }
+        // A page's URL, relative or root-relative: checked against the site's pages (assets are not pages).
+        let last = path.rsplit('/').next().unwrap_or("");
+        if (path.starts_with('/') || path.starts_with("./") || path.starts_with("../"))
+            && !path.starts_with("//")
+            && !last.contains('.')
+        {
+            self.out.links.push(record(Target::Path(path.to_string())));
         }
         dest
     }

@@ -67,9 +67,12 @@ pub fn edit(site: &Path, path: &str, from: &str, to: &str) {
     std::fs::write(&file, text.replacen(from, to, 1)).expect("write");
 }
 
-/// The `bouncebook` binary, without colour.
+/// The `bouncebook` binary, without colour. `BOUNCEBOOK_TEST_BIN` runs another build of it instead (an older
+/// one, to see a regression test fail before its fix).
 pub fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_bouncebook"));
+    let path = std::env::var_os("BOUNCEBOOK_TEST_BIN")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_bouncebook").into());
+    let mut c = Command::new(path);
     c.env("NO_COLOR", "1");
     c
 }
