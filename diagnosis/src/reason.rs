@@ -162,14 +162,8 @@ impl Reason {
     /// The reason's name in the given spelling: [`Reason::as_str`], except that with
     /// [`ReasonNames::Current`] the pairs Sisimai merged share the merged name.
     pub fn name(self, names: ReasonNames) -> &'static str {
-        let merged = || {
-            NEWER_NAMES
-                .iter()
-                .find(|(_, reasons)| reasons.contains(&self))
-                .map(|(name, _)| *name)
-        };
         match names {
-            ReasonNames::Current => merged().unwrap_or(self.as_str()),
+            ReasonNames::Current => self.newer_name().unwrap_or(self.as_str()),
             ReasonNames::Legacy => self.as_str(),
         }
     }
@@ -184,13 +178,17 @@ pub const NEWER_NAMES: [(&str, [Reason; 2]); 2] = [
 ];
 
 impl Reason {
-    /// The newer Sisimai names that cover this reason (see [`NEWER_NAMES`]).
-    pub fn newer_names(self) -> Vec<&'static str> {
+    /// The newer Sisimai name that covers this reason, if Sisimai merged it (see [`NEWER_NAMES`]).
+    pub fn newer_name(self) -> Option<&'static str> {
         NEWER_NAMES
             .iter()
-            .filter(|(_, reasons)| reasons.contains(&self))
+            .find(|(_, reasons)| reasons.contains(&self))
             .map(|(name, _)| *name)
-            .collect()
+    }
+
+    /// The newer Sisimai names that cover this reason (see [`NEWER_NAMES`]): none or one.
+    pub fn newer_names(self) -> Vec<&'static str> {
+        self.newer_name().into_iter().collect()
     }
 }
 

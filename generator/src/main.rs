@@ -91,32 +91,14 @@ enum Command {
         /// Reason names: `legacy` (Sisimai before 5.6, which the labeled corpus uses) or `current` (Sisimai
         /// 5.6 and later: `ratelimited` for toomanyconn and speeding, `emailtoolarge` for mesgtoobig and
         /// exceedlimit).
-        #[arg(long, value_enum, default_value = "legacy", value_name = "NAMES")]
-        reason_names: ReasonNamesArg,
+        #[arg(long, default_value = "legacy", value_name = "legacy|current", value_parser = str::parse::<diagnosis::ReasonNames>)]
+        reason_names: diagnosis::ReasonNames,
         /// A site whose rules to use, and whose pages (under its `base-url`) the answers link to.
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
         /// Files or folders; none or `-` reads standard input.
         paths: Vec<PathBuf>,
     },
-}
-
-/// `--reason-names`.
-#[derive(Clone, Copy, Debug, clap::ValueEnum)]
-enum ReasonNamesArg {
-    /// Sisimai's names before 5.6.
-    Legacy,
-    /// Sisimai 5.6 and later.
-    Current,
-}
-
-impl From<ReasonNamesArg> for diagnosis::ReasonNames {
-    fn from(a: ReasonNamesArg) -> Self {
-        match a {
-            ReasonNamesArg::Legacy => diagnosis::ReasonNames::Legacy,
-            ReasonNamesArg::Current => diagnosis::ReasonNames::Current,
-        }
-    }
 }
 
 fn main() -> ExitCode {
@@ -188,7 +170,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             root,
             reason_names,
             paths,
-        } => classify_cmd(format, rules, root, reason_names.into(), &paths),
+        } => classify_cmd(format, rules, root, reason_names, &paths),
     }
 }
 
