@@ -75,6 +75,17 @@ pub(super) fn line_range(input: &str, anchor: (usize, usize)) -> Option<(usize, 
         let sentence = || input[start..anchor.0].rfind(". ").map(|i| i + 2);
         start += code.or_else(sentence).unwrap_or(0);
     }
+    // Exchange 2000/2003 put the code alone in brackets (`<mx.example.net #5.1.1>`) under the sentence that
+    // says what it means, both indented alike: that sentence is what the server said.
+    let own = input[start..].split('\n').next().unwrap_or("");
+    if is_bracketed_code(own) && start > 0 {
+        let prev_start = input[..start - 1].rfind('\n').map_or(0, |i| i + 1);
+        let prev = &input[prev_start..start - 1];
+        if !prev.trim().is_empty() && indent(prev) == indent(own) {
+            start = prev_start;
+        }
+    }
+    let first_indent = indent(input[start..].split('\n').next().unwrap_or(""));
     let mut end = input
         .get(anchor.1..)?
         .find('\n')
@@ -83,8 +94,15 @@ pub(super) fn line_range(input: &str, anchor: (usize, usize)) -> Option<(usize, 
     while let Some(next) = input[end..].strip_prefix('\n') {
         let line_end = next.find('\n').map_or(next.len(), |i| i);
         let line = &next[..line_end];
+        // A line as far in as the first that starts with an address is the next recipient's entry (GroupWise
+        // lists `\taddress (reason)` lines), not a continuation; one further in is (Postfix wraps before `<a@b>`),
+        // and so is the address a line ending in `:` announces (Exim: `unknown or illegal user:` / `  a@b`).
+        let next_entry = indent(line) <= first_indent
+            && starts_with_address(line.trim_start())
+            && !input[start..end].trim_end().ends_with(':');
         if line.starts_with([' ', '\t'])
             && !line.trim().is_empty()
+            && !next_entry
             && end + 1 + line_end - start < 600
         {
             end += 1 + line_end;
@@ -93,6 +111,39 @@ pub(super) fn line_range(input: &str, anchor: (usize, usize)) -> Option<(usize, 
         }
     }
     Some((start, end))
+}
+
+/// How far a line is indented, a tab counting as eight columns.
+fn indent(line: &str) -> usize {
+    line.bytes()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .map(|b| if b == b'\t' { 8 } else { 1 })
+        .sum()
+}
+
+/// Whether the text starts with an e-mail address, bracketed or not.
+fn starts_with_address(text: &str) -> bool {
+    let word = text.split_whitespace().next().unwrap_or("");
+    crate::extract::addresses(word)
+        .first()
+        .is_some_and(|(_, s, _)| *s <= 1)
+}
+
+/// `<mx.example.net #5.1.1>`: Exchange 2000/2003's line with the reporting host and the status code alone.
+fn is_bracketed_code(line: &str) -> bool {
+    let Some(inner) = line
+        .trim()
+        .strip_prefix('<')
+        .and_then(|l| l.strip_suffix('>'))
+    else {
+        return false;
+    };
+    inner.rsplit_once(" #").is_some_and(|(host, code)| {
+        !host.is_empty()
+            && !host.contains(' ')
+            && code.split('.').count() == 3
+            && code.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+    })
 }
 
 #[cfg(test)]
@@ -111,6 +162,43 @@ mod tests {
             around(input, "5.1.1").as_deref(),
             Some("550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown")
         );
+    }
+
+    #[test]
+    fn an_entry_for_the_next_recipient_is_not_a_continuation() {
+        // GroupWise: one tab-indented `address (reason)` line per recipient.
+        let input = "undeliverable to the following:\n\ta@example.jp (user not found)\n\tb@example.jp (mailbox full)\n";
+        assert_eq!(
+            around(input, "user not found").as_deref(),
+            Some("a@example.jp (user not found)")
+        );
+        // Exim names the address on the line after the one that announces it.
+        let input =
+            "    host mx [192.0.2.1]: 553 5.1.1 unknown or illegal user:\n    a@example.jp\n";
+        assert_eq!(
+            around(input, "5.1.1").as_deref(),
+            Some("host mx [192.0.2.1]: 553 5.1.1 unknown or illegal user: a@example.jp")
+        );
+        // Postfix wraps before an address, further in than the line it continues.
+        let input = "<a@example.jp>: host mx said: 550 5.1.1\n    <a@example.jp>: Recipient address rejected\n";
+        assert_eq!(
+            around(input, "5.1.1").as_deref(),
+            Some(
+                "<a@example.jp>: host mx said: 550 5.1.1 <a@example.jp>: Recipient address rejected"
+            )
+        );
+    }
+
+    #[test]
+    fn exchange_2003_shows_the_sentence_above_its_bracketed_code() {
+        let input = "      a@example.jp on 4/29/2010\n            The e-mail account does not exist.\n            <mx.example.jp #5.1.1>\n\n      b@example.jp on 4/29/2010\n";
+        assert_eq!(
+            around(input, "5.1.1").as_deref(),
+            Some("The e-mail account does not exist. <mx.example.jp #5.1.1>")
+        );
+        assert!(is_bracketed_code("  <mx.example.jp #5.2.2>"));
+        assert!(!is_bracketed_code("<bob@example.jp>"));
+        assert!(!is_bracketed_code("<a b #5.1.1>"));
     }
 
     #[test]
