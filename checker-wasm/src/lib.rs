@@ -35,6 +35,12 @@
 pub mod excerpt;
 pub mod words;
 
+// Talc instead of the standard library's dlmalloc: the same job in fewer bytes of wasm (the widget's budget is
+// everything it loads; see `cargo xtask widget`'s per-file figures).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 #[cfg(target_arch = "wasm32")]
 mod dom;
 #[cfg(target_arch = "wasm32")]
