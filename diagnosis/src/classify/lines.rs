@@ -56,9 +56,13 @@ pub(super) fn line_around(input: &str, anchor: (usize, usize)) -> Option<String>
     collapse(&input[start..end])
 }
 
-/// Whitespace collapsed, at most 500 characters; `None` when nothing is left.
+/// Whitespace collapsed, at most 500 characters; `None` when nothing is left. A closing bracket the line never
+/// opened is the end of what wrapped it (Postfix's log puts the reply in `status=bounced (…)`), not the reply's.
 pub(super) fn collapse(line: &str) -> Option<String> {
-    let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    while line.ends_with(')') && line.matches(')').count() > line.matches('(').count() {
+        line.pop();
+    }
     (!line.is_empty()).then(|| line.chars().take(500).collect())
 }
 
@@ -222,6 +226,10 @@ mod tests {
     fn collapse_squeezes_whitespace_and_gives_none_for_nothing() {
         assert_eq!(collapse("  a \t b\n c ").as_deref(), Some("a b c"));
         assert_eq!(collapse(" \n\t "), None);
+        assert_eq!(
+            collapse("550 5.1.1 User unknown (in reply to RCPT TO command))").as_deref(),
+            Some("550 5.1.1 User unknown (in reply to RCPT TO command)")
+        );
         assert_eq!(collapse(&"x".repeat(900)).map(|s| s.len()), Some(500));
     }
 
