@@ -106,6 +106,20 @@ const NOT_RECIPIENT_FIELDS: &[&str] = &[
     "sender address:",
 ];
 
+/// Words that put an address forward as someone to write to, not as the failed recipient: providers' refusals
+/// name their abuse and delisting desks (AT&T: "forward this error to abuse_rbl@abuse-att.net"; Apple: "contact
+/// icloudadmin@apple.com"; Sendmail's "contact neko@example.org to clarify").
+const CONTACT_CUES: &[&str] = &[
+    "forward this error to",
+    "forward this message to",
+    "contact",
+    "email us at",
+    "write to",
+    "send an email to",
+    "please e-mail",
+    "please email",
+];
+
 /// Candidate recipients in human text, excluding `exclude` (sender addresses) and system addresses.
 pub fn recipients(text: &str, exclude: &[String]) -> Vec<Found> {
     let mut out: Vec<Found> = Vec::new();
@@ -133,6 +147,7 @@ pub fn recipients(text: &str, exclude: &[String]) -> Vec<Found> {
             || lead_trimmed.ends_with("mailto:")
             || lead_trimmed.ends_with("message-id")
             || is_sender_tag(lead_trimmed)
+            || CONTACT_CUES.iter().any(|c| lead_trimmed.ends_with(c))
         {
             continue;
         }
@@ -391,6 +406,14 @@ mod tests {
         let f = recipients(text, &[]);
         let p = paragraphs(text, &f, "a@example.com");
         assert_eq!(&text[p[0].0..p[0].1], "<a@example.com>:\nno mailbox\n\n");
+    }
+
+    #[test]
+    fn a_desk_to_write_to_is_not_a_recipient() {
+        let text = "553 5.3.0 mx.example.net DNSBL:RBL 521< 192.0.2.1 >_is_blocked.For assistance forward this error to abuse_rbl@example.net";
+        assert!(distinct(&recipients(text, &[])).is_empty());
+        let text = "550 5.7.1 Your message to bob@example.com was rejected; contact postmaster-desk@example.net";
+        assert_eq!(distinct(&recipients(text, &[])), ["bob@example.com"]);
     }
 
     #[test]
