@@ -8,8 +8,10 @@ pub struct Normalized {
     pub text: String,
     /// For every byte of `text`, the byte offset of the source character it came from.
     map: Vec<u32>,
-    /// Length of the source, so a match ending at the end of `text` maps to the end of the source.
+    /// Length of the source, where a range that starts past the end of `text` maps to.
     source_len: usize,
+    /// The source's length without the whitespace at its end: where a match that ends the text ends.
+    kept_len: usize,
 }
 
 impl Normalized {
@@ -103,6 +105,10 @@ impl Normalized {
             text: String::from_utf8(text).unwrap_or_default(),
             map,
             source_len: source.len(),
+            // The whitespace after the last kept character collapses into nothing.
+            kept_len: source
+                .trim_end_matches(|c: char| c.is_whitespace() || c == '\0' || c == '\u{b}')
+                .len(),
         }
     }
 
@@ -115,7 +121,7 @@ impl Normalized {
         let e = if end < self.map.len() {
             self.map[end] as usize
         } else {
-            self.source_len
+            self.kept_len
         };
         // The source end is the start of the next kept character; trim the whitespace that was collapsed.
         (s, e.max(s))
@@ -198,6 +204,12 @@ mod tests {
         let at = n.text.find("user unknown").expect("present");
         let (s, e) = n.source_range(at, at + "user unknown".len());
         assert_eq!(&src[s..e], "User\tUNKNOWN");
+        // A match at the end of the text ends where its words do, not after the newline that follows them.
+        let src = "<bob@example.net> ... unknown host\n";
+        let n = Normalized::new(src);
+        let at = n.text.find("unknown host").expect("present");
+        let (s, e) = n.source_range(at, at + "unknown host".len());
+        assert_eq!(&src[s..e], "unknown host");
     }
 
     #[test]

@@ -16,7 +16,10 @@
 //!   date` line, the sentence, and `<host #status>`;
 //! - Sendmail: deepin-community/sendmail c7e7de4 (Sendmail 8.17) sendmail/savemail.c ("----- The following
 //!   addresses had permanent fatal errors -----", `(reason: …)`) and usersmtp.c (`>>>`/`<<<`), and the v5 layout
-//!   with one `While talking to` dialogue for several recipients.
+//!   with one `While talking to` dialogue for several recipients;
+//! - Smail 3 and Deutsche Telekom's Smail-style reports: the `|--- Failed addresses follow: ---|` banner, then
+//!   ` address ... failed: reason` lines (Smail 3.2 src/notify.c) or ` <address>` over an indented reply, as
+//!   go-sisimai's lhost/via-deutschetelekom.go describes them.
 
 use diagnosis::{Reason, RuleSet, classify};
 
@@ -156,5 +159,20 @@ fn sendmail_several_recipients_in_one_transcript() {
             ("kijitora@example.jp", Reason::UserUnknown, "550 5.1.1"),
             ("bob@example.jp", Reason::MailboxFull, "552 5.2.2"),
         ],
+    );
+}
+
+#[test]
+fn smail_failed_addresses() {
+    expect(
+        "smail-failed-addresses.eml",
+        &[
+            ("kijitora@neko.nyaan.example.com", Reason::HostUnknown, "unknown host"),
+            ("bob@example.org", Reason::UserUnknown, "no such user"),
+        ],
+    );
+    expect(
+        "telekom-smail-banner.eml",
+        &[("kijitora@t-online.de", Reason::MailboxFull, "552 5.2.2")],
     );
 }
