@@ -19,7 +19,9 @@
 //!   with one `While talking to` dialogue for several recipients;
 //! - Smail 3 and Deutsche Telekom's Smail-style reports: the `|--- Failed addresses follow: ---|` banner, then
 //!   ` address ... failed: reason` lines (Smail 3.2 src/notify.c) or ` <address>` over an indented reply, as
-//!   go-sisimai's lhost/via-deutschetelekom.go describes them.
+//!   go-sisimai's lhost/via-deutschetelekom.go describes them;
+//! - Active!hunter, 1&1, GMX, MailFoundry, MailMarshal (Trustwave) and HCL Notes: each report's layout as
+//!   go-sisimai ed142de's lhost/via-*.go module for it describes it (its comments quote the layout).
 
 use diagnosis::{Reason, RuleSet, classify};
 
@@ -167,12 +169,67 @@ fn smail_failed_addresses() {
     expect(
         "smail-failed-addresses.eml",
         &[
-            ("kijitora@neko.nyaan.example.com", Reason::HostUnknown, "unknown host"),
+            (
+                "kijitora@neko.nyaan.example.com",
+                Reason::HostUnknown,
+                "unknown host",
+            ),
             ("bob@example.org", Reason::UserUnknown, "no such user"),
         ],
     );
     expect(
         "telekom-smail-banner.eml",
         &[("kijitora@t-online.de", Reason::MailboxFull, "552 5.2.2")],
+    );
+}
+
+#[test]
+fn gateway_and_provider_layouts() {
+    expect(
+        "activehunter-chkusr.eml",
+        &[(
+            "kijitora@example.org",
+            Reason::UserUnknown,
+            "no mailbox here",
+        )],
+    );
+    expect(
+        "einsundeins-size.eml",
+        &[(
+            "general@example.eu",
+            Reason::MesgTooBig,
+            "Mail size limit exceeded",
+        )],
+    );
+    expect(
+        "gmx-two-layouts.eml",
+        &[
+            ("shironeko@example.jp", Reason::UserUnknown, "User Unknown"),
+            (
+                "kijitora@example.co.jp",
+                Reason::Expired,
+                "retry timeout exceeded",
+            ),
+        ],
+    );
+    expect(
+        "mailfoundry-failed-with.eml",
+        &[(
+            "kijitora@example.org",
+            Reason::UserUnknown,
+            "No such user here",
+        )],
+    );
+    expect(
+        "mailmarshal-affected.eml",
+        &[("neko@example.com", Reason::UserUnknown, "550 5.1.1")],
+    );
+    expect(
+        "notes-failure-reasons.eml",
+        &[(
+            "kijitora@notes.example.jp",
+            Reason::UserUnknown,
+            "not listed in public Name",
+        )],
     );
 }
