@@ -226,6 +226,18 @@ pub fn find_reply(text: &str) -> Option<Found<ReplyCode>> {
     first
 }
 
+/// Whether the digits at `start` end a run of hex digits and colons with two colons or more right before them:
+/// a group of an IPv6 address, as `Received:` lines and host names in brackets carry them.
+fn in_ipv6(b: &[u8], start: usize) -> bool {
+    let run = b[..start]
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_hexdigit() || **c == b':')
+        .filter(|c| **c == b':')
+        .count();
+    b.get(start.wrapping_sub(1)) == Some(&b':') && run >= 2
+}
+
 /// Every reply-code-shaped number in `text`, in order.
 pub(crate) fn all_replies(text: &str) -> impl Iterator<Item = Found<ReplyCode>> + '_ {
     let b = text.as_bytes();
@@ -260,6 +272,10 @@ pub(crate) fn all_replies(text: &str) -> impl Iterator<Item = Found<ReplyCode>> 
                         | b'#'
                 );
             if start > 0 && b[start - 1].is_ascii_alphanumeric() {
+                continue;
+            }
+            // The last group of an IPv6 address (`2001:db8::222`) is not a reply code.
+            if in_ipv6(b, start) {
                 continue;
             }
             let Some(code) = text.get(start..start + 3).and_then(ReplyCode::parse) else {
@@ -339,6 +355,12 @@ mod tests {
         );
         assert_eq!(find_reply("message size 512 bytes"), None);
         assert_eq!(find_reply("at 23:45:41 +0900"), None);
+        assert_eq!(find_reply("from x1 (2001:db8:2222:2222::222) by e2"), None);
+        assert_eq!(find_reply("(2001:db8::450)"), None);
+        assert_eq!(
+            find_reply("host said:550 no such user").map(|f| f.code.0),
+            Some(550)
+        );
         assert_eq!(find_reply("'452 4.2.2 full'").map(|f| f.code.0), Some(452));
         assert_eq!(
             find_reply("Out: 250 2.1.5 Ok In: DATA Out: 451 4.3.0 Error").map(|f| f.code.0),

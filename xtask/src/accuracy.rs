@@ -303,21 +303,21 @@ pub const MARGIN: usize = 1;
 /// labels such refusals `filtered`, so these recipients now count as misses in both parts: lhost-apachejames-01,
 /// lhost-mcafee-01, -05, lhost-messagingserver-06, lhost-postfix-07, lhost-sendmail-02 (#1), lhost-surfcontrol-01,
 /// lhost-x1-01, -02, lhost-x2-01, -02 (#0, #2), rfc3464-35 (#2). The McAfee and SurfControl bounces are written
-/// by filter appliances (their X-NAI-Header and X-Mailer say so), evidence the engine does not read yet. The
-/// emails figure is under the issue's 92 % floor until it does: that is a code change, listed in issue 10's note.
+/// by filter appliances (their X-NAI-Header and X-Mailer say so), evidence the engine does not read yet. Wordings
+/// from primary sources brought the emails figure back over the issue's 92 % floor (92.2 %, 2026-12-02).
 /// The same change took hard bounce from 415 to 404 hits in both parts (nothing guarded it then): those
 /// recipients are now `userunknown`, an address that does not exist and so a hard bounce, where Sisimai's
 /// `filtered` is not one.
 pub const GUARD: Guard = Guard {
     emails: Hits {
-        reason: 390 - MARGIN,
+        reason: 391 - MARGIN,
         status: 303 - MARGIN,
         reply: 280 - MARGIN,
         hard: 404 - MARGIN,
         count: 399 - MARGIN,
     },
     pasted: Hits {
-        reason: 388 - MARGIN,
+        reason: 389 - MARGIN,
         status: 302 - MARGIN,
         reply: 279 - MARGIN,
         hard: 404 - MARGIN,
