@@ -226,6 +226,16 @@ pub fn find_reply(text: &str) -> Option<Found<ReplyCode>> {
     first
 }
 
+/// Whether `before` ends with a label that announces a size: `Size:`, `Size (in bytes):`, `bytes:`.
+fn after_size_label(before: &[u8]) -> bool {
+    let Some(label) = before.strip_suffix(b":") else {
+        return false;
+    };
+    let tail = &label[label.len().saturating_sub(16)..];
+    let tail = tail.to_ascii_lowercase();
+    tail.ends_with(b"size") || tail.ends_with(b"bytes)") || tail.ends_with(b"bytes")
+}
+
 /// Whether the digits at `start` end a run of hex digits and colons with two colons or more right before them:
 /// a group of an IPv6 address, as `Received:` lines and host names in brackets carry them.
 fn in_ipv6(b: &[u8], start: usize) -> bool {
@@ -274,8 +284,9 @@ pub(crate) fn all_replies(text: &str) -> impl Iterator<Item = Found<ReplyCode>> 
             if start > 0 && b[start - 1].is_ascii_alphanumeric() {
                 continue;
             }
-            // The last group of an IPv6 address (`2001:db8::222`) is not a reply code.
-            if in_ipv6(b, start) {
+            // The last group of an IPv6 address (`2001:db8::222`) is not a reply code, nor a size after its label
+            // (`Size (in bytes): 222`).
+            if in_ipv6(b, start) || after_size_label(&b[..p]) {
                 continue;
             }
             let Some(code) = text.get(start..start + 3).and_then(ReplyCode::parse) else {
@@ -357,6 +368,8 @@ mod tests {
         assert_eq!(find_reply("at 23:45:41 +0900"), None);
         assert_eq!(find_reply("from x1 (2001:db8:2222:2222::222) by e2"), None);
         assert_eq!(find_reply("(2001:db8::450)"), None);
+        assert_eq!(find_reply("Size (in bytes): 222"), None);
+        assert_eq!(find_reply("Message size: 450 KB"), None);
         assert_eq!(
             find_reply("host said:550 no such user").map(|f| f.code.0),
             Some(550)

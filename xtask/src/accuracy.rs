@@ -312,14 +312,14 @@ pub const GUARD: Guard = Guard {
     emails: Hits {
         reason: 391 - MARGIN,
         status: 303 - MARGIN,
-        reply: 280 - MARGIN,
+        reply: 281 - MARGIN,
         hard: 404 - MARGIN,
         count: 399 - MARGIN,
     },
     pasted: Hits {
         reason: 389 - MARGIN,
         status: 302 - MARGIN,
-        reply: 279 - MARGIN,
+        reply: 280 - MARGIN,
         hard: 404 - MARGIN,
         count: 398 - MARGIN,
     },
