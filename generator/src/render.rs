@@ -419,6 +419,7 @@ impl Renderer<'_> {
                 ctx.insert("step", &view);
                 if i == tree.start {
                     ctx.insert("wizard", &pages::wizard::wizard(lib, tree));
+                    ctx.insert("flow_list", &flowchart::list(tree));
                 }
                 self.page("tree-step.html", &url, &ctx)
             }
