@@ -22,6 +22,15 @@ const VERSION = "?v=dev";
 const WORKER_THRESHOLD = 64 * 1024;
 /** The engine reads at most this much (diagnosis::MAX_INPUT); a dropped file is cut there. */
 const MAX_INPUT = 16 * 1024 * 1024;
+/**
+ * A shared answer's link carries the pasted text in its fragment (`#bounce=`: deflate-raw, base64url), which a
+ * browser never sends to any server. Past this many characters of fragment, a link is refused (chat and mail
+ * programs cut longer URLs), both when making one and when opening one.
+ */
+const SHARE_MAX = 16000;
+const SHARE_KEY = "#bounce=";
+/** Only the first widget of a page answers the link's bounce. */
+let linkTaken = false;
 
 let engine = null;
 
@@ -141,6 +150,11 @@ const SHELL = {
     nothing: "Nothing recognised.",
     check: "Check",
     checkKey: "Ctrl+Enter",
+    share: "Copy link",
+    copied: "Link copied.",
+    holds: "It holds your pasted text, which is never sent to a server.",
+    tooLong: "Too long for a link ({n} characters, the limit is {max}).",
+    badLink: "The text in this link could not be read: it is damaged or cut short.",
   },
   de: {
     prompt: "Fügen Sie die Unzustellbarkeitsnachricht ein oder ziehen Sie eine .eml-Datei hierher",
@@ -152,6 +166,11 @@ const SHELL = {
     nothing: "Nichts erkannt.",
     check: "Prüfen",
     checkKey: "Strg+Eingabe",
+    share: "Link kopieren",
+    copied: "Link kopiert.",
+    holds: "Er enthält den eingefügten Text, der an keinen Server geht.",
+    tooLong: "Zu lang für einen Link ({n} Zeichen, höchstens {max}).",
+    badLink: "Der Text in diesem Link ist nicht lesbar: Er ist beschädigt oder abgeschnitten.",
   },
   fr: {
     prompt: "Collez le message de non-remise, ou déposez ici un fichier .eml",
@@ -163,6 +182,11 @@ const SHELL = {
     nothing: "Rien de reconnu.",
     check: "Analyser",
     checkKey: "Ctrl+Entrée",
+    share: "Copier le lien",
+    copied: "Lien copié.",
+    holds: "Il contient le texte collé, qui n'est envoyé à aucun serveur.",
+    tooLong: "Trop long pour un lien ({n} caractères, au plus {max}).",
+    badLink: "Le texte de ce lien est illisible : il est abîmé ou tronqué.",
   },
 };
 
@@ -173,6 +197,25 @@ function language(tag) {
 }
 
 const nextFrame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+
+/** `bytes` through the browser's own (de)compressor: nothing to download for it. */
+const through = (bytes, stream) => new Response(new Blob([bytes]).stream().pipeThrough(stream)).arrayBuffer();
+
+/** `text` deflated and base64url-encoded, for a link's fragment. */
+async function encodeShare(text) {
+  const bytes = new Uint8Array(await through(new TextEncoder().encode(text), new CompressionStream("deflate-raw")));
+  let bin = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** The text of a fragment `encodeShare` made; throws on anything else. */
+async function decodeShare(data) {
+  const bin = atob(data.replace(/-/g, "+").replace(/_/g, "/"));
+  const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  // At most SHARE_MAX characters of fragment, and deflate expands at most ~1000-fold: bounded by MAX_INPUT.
+  return new TextDecoder("utf-8", { fatal: true }).decode(await through(bytes, new DecompressionStream("deflate-raw")));
+}
 
 export class BounceChecker extends HTMLElement {
   static observedAttributes = ["kb", "lang", "compact"];
@@ -264,6 +307,7 @@ export class BounceChecker extends HTMLElement {
         this._status.textContent = "";
         this._ready = true;
         if (this._input.value) this._schedule(0);
+        else this._openLink();
         this.dispatchEvent(new CustomEvent("bounce-checker-ready", { bubbles: true, composed: true }));
       },
       (e) => {
@@ -293,9 +337,21 @@ export class BounceChecker extends HTMLElement {
     this._schedule(0);
   }
 
-  /** Diagnoses `text` and shows the result; resolves to the report (see checker.d.ts, `Report`). */
+  /**
+   * Diagnoses `text` and resolves to the report (see checker.d.ts, `Report`), without touching the box: what it
+   * shows stays as it is. Long texts go to the worker when there is one.
+   */
   async check(text = this._input.value) {
+    const eng = await loadEngine(this.kb);
+    const kb = this.kb;
+    if (text.length > WORKER_THRESHOLD && eng.worker) return eng.worker.diagnose(text, kb);
+    return checkerFor(eng, kb).diagnose(text);
+  }
+
+  /** Checks the text in the box and shows the answer; resolves to the report. */
+  async _show() {
     const seq = ++this._seq;
+    const text = this._input.value;
     const eng = await loadEngine(this.kb);
     const kb = this.kb;
     const options = {
@@ -309,10 +365,8 @@ export class BounceChecker extends HTMLElement {
         this._status.textContent = this._words.checking;
         // Let "Checking…" paint before any long work on this thread.
         await nextFrame();
-        report = eng.worker ? await eng.worker.diagnose(text, kb) : checker.diagnose(text);
-      } else {
-        report = checker.diagnose(text);
       }
+      report = await this.check(text);
     } catch (e) {
       this._status.textContent = `${this._words.failed} ${e.message}`;
       throw e;
@@ -322,6 +376,7 @@ export class BounceChecker extends HTMLElement {
     this._output.lang = options.lang;
     checker.render(text, report, this._output, options);
     this._showFirstMark();
+    if (report.kind !== "empty") this._shareButton(text);
     this._said.textContent = report.recognised
       ? report.bounces.map((b) => (b.recipient ? `${b.recipient}: ${b.title}` : b.title)).join(". ")
       : report.kind === "empty"
@@ -342,6 +397,56 @@ export class BounceChecker extends HTMLElement {
     return report;
   }
 
+  /** "Copy a link to this answer" under the cards: the link carries `text` in its fragment. */
+  _shareButton(text) {
+    const w = this._words;
+    const said = h("span", { class: "bc-share-said", role: "status" });
+    const button = h("button", { type: "button", class: "bc-share-button", part: "share" }, w.share);
+    const p = h("p", { class: "bc-share" }, button, " ", said);
+    button.addEventListener("click", async () => {
+      const data = await encodeShare(text);
+      p.querySelector("input")?.remove();
+      if (data.length > SHARE_MAX) {
+        said.textContent = w.tooLong.replace("{n}", data.length).replace("{max}", SHARE_MAX);
+        return;
+      }
+      const url = new URL(location.href);
+      url.hash = SHARE_KEY.slice(1) + data;
+      const field = h("input", { class: "bc-share-url", readonly: true, "aria-label": w.share, value: url.href });
+      p.append(field);
+      try {
+        await navigator.clipboard.writeText(url.href);
+        said.textContent = `${w.copied} ${w.holds}`;
+      } catch {
+        // No clipboard (permission, an insecure page): the link is there to copy by hand.
+        said.textContent = w.holds;
+        field.select();
+      }
+    });
+    const result = this._output.querySelector(".bc-result");
+    result?.insertBefore(p, result.querySelector(".bc-search"));
+  }
+
+  /** Fills the box from a shared link's fragment (`#bounce=…`) and checks it, on the page's first widget. */
+  async _openLink() {
+    const hash = location.hash;
+    if (linkTaken || !hash.startsWith(SHARE_KEY)) return;
+    linkTaken = true;
+    const data = hash.slice(SHARE_KEY.length);
+    const w = this._words;
+    if (data.length > SHARE_MAX) {
+      this._status.textContent = w.tooLong.replace("{n}", data.length).replace("{max}", SHARE_MAX);
+      return;
+    }
+    try {
+      this._input.value = await decodeShare(data);
+    } catch {
+      this._status.textContent = w.badLink;
+      return;
+    }
+    this._schedule(0);
+  }
+
   /** Scrolls the evidence box (not the page) so that its first mark is in view, a line below its top. */
   _showFirstMark() {
     const mark = this._output.querySelector(".bc-pasted mark");
@@ -355,7 +460,7 @@ export class BounceChecker extends HTMLElement {
     clearTimeout(this._timer);
     if (!this._ready) return;
     this._timer = setTimeout(() => {
-      this.check().catch((e) => console.error("bounce-checker:", e));
+      this._show().catch((e) => console.error("bounce-checker:", e));
     }, delay);
   }
 

@@ -86,7 +86,14 @@ impl<'a> Catalog<'a> {
             .collect();
         let mut reason_articles: HashMap<Reason, Vec<usize>> = HashMap::new();
         let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (i, a) in lib.articles.iter().enumerate() {
+        // Writers' pages (`audience = ["writers"]`) are in no reader's list: not under a reason, a tag, or
+        // "related articles".
+        for (i, a) in lib
+            .articles
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| !a.for_writers())
+        {
             for r in &a.reasons {
                 reason_articles.entry(*r).or_default().push(i);
             }
@@ -142,10 +149,11 @@ impl<'a> Catalog<'a> {
             .collect()
     }
 
-    /// Every article, the most recently updated first (in slug order on the same day).
+    /// Every article for readers (not the writers' pages), the most recently updated first (in slug order on
+    /// the same day).
     pub(crate) fn newest_first(&self) -> Vec<usize> {
         let articles = &self.lib.articles;
-        let mut order: Vec<usize> = (0..articles.len()).collect();
+        let mut order = self.readers_articles();
         order.sort_by(|&a, &b| {
             articles[b]
                 .updated
@@ -153,6 +161,13 @@ impl<'a> Catalog<'a> {
                 .then(a.cmp(&b))
         });
         order
+    }
+
+    /// The indexes of the articles for readers, in library order: every one but the writers' pages.
+    pub(crate) fn readers_articles(&self) -> Vec<usize> {
+        (0..self.lib.articles.len())
+            .filter(|&i| !self.lib.articles[i].for_writers())
+            .collect()
     }
 
     /// Articles that claim a reason.

@@ -272,7 +272,7 @@ impl Renderer<'_> {
                             "article": lib
                                 .articles
                                 .iter()
-                                .find(|a| a.primary_codes.contains(&c.code))
+                                .find(|a| !a.for_writers() && a.primary_codes.contains(&c.code))
                                 .map(article_card),
                         })
                     })
@@ -281,7 +281,7 @@ impl Renderer<'_> {
                 let mut recent = cat.newest_first();
                 recent.truncate(6);
                 ctx.insert("recent", &cat.cards(&recent));
-                ctx.insert("article_count", &lib.articles.len());
+                ctx.insert("article_count", &cat.readers_articles().len());
                 self.page("home.html", "", &ctx)
             }
             Job::Article(i) => {
@@ -302,7 +302,12 @@ impl Renderer<'_> {
                         .to_lowercase()
                         .cmp(&lib.articles[b].title.to_lowercase())
                 });
-                ctx.insert("articles", &cat.cards(&order));
+                // Readers' articles; the writers' pages apart, under their own heading.
+                let (writers, readers): (Vec<usize>, Vec<usize>) = order
+                    .into_iter()
+                    .partition(|&i| lib.articles[i].for_writers());
+                ctx.insert("articles", &cat.cards(&readers));
+                ctx.insert("writers", &cat.cards(&writers));
                 self.page("articles.html", url, &ctx)
             }
             Job::Code(i) => {
@@ -419,6 +424,7 @@ impl Renderer<'_> {
                 ctx.insert("step", &view);
                 if i == tree.start {
                     ctx.insert("wizard", &pages::wizard::wizard(lib, tree));
+                    ctx.insert("flow_list", &flowchart::list(tree));
                 }
                 self.page("tree-step.html", &url, &ctx)
             }

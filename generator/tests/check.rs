@@ -226,7 +226,7 @@ fn bad_tag_and_audience() {
     assert_eq!(
         lines,
         [
-            "content/articles/relay-denied.md:6:23: unknown audience `admins`: expected sender, admin or recipient; did you mean `admin`?",
+            "content/articles/relay-denied.md:6:23: unknown audience `admins`: expected sender, admin, recipient or writers; did you mean `admin`?",
             "content/articles/relay-denied.md:7:9: tag `SMTP auth` must use only lowercase letters a-z, digits and single dashes (for example `smtp-auth`); dots may join parts, as in `outlook.com`",
         ]
     );

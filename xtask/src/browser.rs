@@ -46,7 +46,8 @@ pub fn wasm_tests() -> Result<()> {
         .ok()
         .filter(|o| o.status.success())
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
-    if have.as_deref() != Some(&format!("wasm-bindgen-test-runner {want}")) {
+    let wanted = format!("wasm-bindgen-test-runner {want}");
+    if have.as_deref() != Some(wanted.as_str()) {
         bail!(
             "the wasm tests need wasm-bindgen-test-runner {want} (found: {}); install it with\n  \
              cargo install wasm-bindgen-cli --version {want} --locked\n(.ci/run does this when it is missing)",
@@ -70,12 +71,14 @@ pub fn wasm_tests() -> Result<()> {
     )
 }
 
-/// Installs the npm packages the end-to-end tests use (playwright-core only) when they are missing.
+/// Installs the npm packages the end-to-end tests use (playwright-core, and axe-core for the accessibility
+/// test) when any is missing.
 fn ensure_node_modules() -> Result<()> {
-    if root()
-        .join("node_modules/playwright-core/package.json")
-        .exists()
-    {
+    if ["playwright-core", "axe-core"].iter().all(|p| {
+        root()
+            .join(format!("node_modules/{p}/package.json"))
+            .exists()
+    }) {
         return Ok(());
     }
     run(

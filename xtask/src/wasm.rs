@@ -5,7 +5,7 @@
 //! (opt-level "z", LTO) and without the bundled rules (the widget loads its site's own from `site.json`); run
 //! wasm-bindgen through the `wasm-bindgen-cli-support` crate pinned to the `wasm-bindgen` version in Cargo.lock
 //! (no separately installed CLI that could drift); run `wasm-opt` when it is installed; copy the widget's own
-//! JavaScript and CSS beside the output. The folder is replaced only when every step succeeded.
+//! JavaScript and CSS, minified, beside the output. The folder is replaced only when every step succeeded.
 
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
@@ -154,10 +154,10 @@ pub fn build() -> Result<PathBuf> {
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("failed to read {}", path.display()))?;
         let text = text.replace("?v=dev", &format!("?v={version}"));
-        let text = if path.extension().is_some_and(|e| e == "js") {
-            minify_js(&text, &path)?
-        } else {
-            text
+        let text = match path.extension().and_then(|e| e.to_str()) {
+            Some("js") => minify_js(&text, &path)?,
+            Some("css") => minify_css(&text, &path)?,
+            _ => text,
         };
         std::fs::write(staging.join(name), text)
             .with_context(|| format!("failed to write {}", staging.join(name).display()))?;
@@ -172,9 +172,10 @@ pub fn build() -> Result<PathBuf> {
     Ok(out)
 }
 
-/// Minifies an ES module with oxc (names inside functions shortened, comments and whitespace gone; exports and
-/// property names kept, so the wasm-bindgen glue still finds its imports). Saves about a third of the widget's
-/// script bytes after brotli.
+/// Minifies an ES module with oxc: comments and whitespace gone, and every name that is not exported or a
+/// property shortened, module-level ones included (a module's top level is its own scope), so the
+/// wasm-bindgen glue still finds its imports and the widget keeps its API. The codegen must be handed the
+/// mangler's scoping, or it prints the original names.
 fn minify_js(code: &str, path: &Path) -> Result<String> {
     let allocator = oxc_allocator::Allocator::default();
     let parsed = oxc_parser::Parser::new(&allocator, code, oxc_span::SourceType::mjs()).parse();
@@ -182,19 +183,37 @@ fn minify_js(code: &str, path: &Path) -> Result<String> {
         anyhow::bail!("{}: not valid JavaScript: {e}", path.display());
     }
     let mut program = parsed.program;
-    oxc_minifier::Minifier::new(oxc_minifier::MinifierOptions {
-        mangle: Some(oxc_minifier::MangleOptions::default()),
+    let minified = oxc_minifier::Minifier::new(oxc_minifier::MinifierOptions {
+        mangle: Some(oxc_minifier::MangleOptions {
+            top_level: true,
+            ..oxc_minifier::MangleOptions::default()
+        }),
         compress: Some(oxc_minifier::CompressOptions::safest()),
     })
     .minify(&allocator, &mut program);
-    let options = oxc_codegen::CodegenOptions {
-        minify: true,
-        ..oxc_codegen::CodegenOptions::default()
-    };
     Ok(oxc_codegen::Codegen::new()
-        .with_options(options)
+        .with_options(oxc_codegen::CodegenOptions::minify())
+        .with_scoping(minified.scoping)
         .build(&program)
         .code)
+}
+
+/// Minifies a stylesheet with lightningcss (comments and whitespace gone, colours and values shortened, rules
+/// merged), the crate and version minify-html already builds for the generator.
+fn minify_css(code: &str, path: &Path) -> Result<String> {
+    use lightningcss::stylesheet::{MinifyOptions, ParserOptions, PrinterOptions, StyleSheet};
+    let mut sheet = StyleSheet::parse(code, ParserOptions::default())
+        .map_err(|e| anyhow::anyhow!("{}: not valid CSS: {e}", path.display()))?;
+    sheet
+        .minify(MinifyOptions::default())
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let printed = sheet
+        .to_css(PrinterOptions {
+            minify: true,
+            ..PrinterOptions::default()
+        })
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    Ok(printed.code)
 }
 
 /// A short, stable fingerprint of the files (64-bit FNV-1a, hex): any change to the engine changes it.

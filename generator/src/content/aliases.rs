@@ -63,3 +63,61 @@ pub fn check(lib: &Library) -> Vec<ContentError> {
     }
     errors
 }
+
+/// Where an alias is written in the output, or why it can't be. `/kb/a.html` → `kb/a.html`;
+/// `/old/page/` and `/old/page` → `old/page/index.html`.
+pub(crate) fn alias_path(alias: &str) -> Result<String, String> {
+    let trimmed = alias.trim();
+    if trimmed.contains("://") || trimmed.starts_with("//") {
+        return Err(format!(
+            "alias `{alias}` must be a path on this site (\"/kb/old-page.html\"), not a full URL"
+        ));
+    }
+    let path = trimmed.split(['?', '#']).next().unwrap_or_default();
+    let mut parts = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                return Err(format!(
+                    "alias `{alias}` would be written outside the output folder: remove the `..`"
+                ));
+            }
+            p if p.contains('\\') || p.contains(':') || p.contains('\0') => {
+                return Err(format!(
+                    "alias `{alias}` has a character that is not allowed in a path (`\\`, `:`)"
+                ));
+            }
+            p => parts.push(p),
+        }
+    }
+    if parts.is_empty() {
+        return Err(format!(
+            "alias `{alias}` names the home page; an alias must be an old page's URL"
+        ));
+    }
+    let last = parts.last().copied().unwrap_or_default();
+    let joined = parts.join("/");
+    Ok(if path.ends_with('/') || !last.contains('.') {
+        format!("{joined}/index.html")
+    } else {
+        joined
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alias_paths() {
+        assert_eq!(
+            alias_path("/old/page/").as_deref(),
+            Ok("old/page/index.html")
+        );
+        assert_eq!(alias_path("old/page").as_deref(), Ok("old/page/index.html"));
+        assert!(alias_path("/").is_err());
+        assert!(alias_path("https://x.example/").is_err());
+        assert!(alias_path("a/../../b").is_err());
+    }
+}

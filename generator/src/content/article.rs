@@ -4,6 +4,7 @@
 //! pages are checked later, by the link checker (`content::links`), once every page is loaded.
 
 use super::admin::AdminBlock;
+use super::aliases::alias_path;
 use super::markdown::{self, Heading, Link};
 use super::slug;
 use crate::config::toml_error;
@@ -74,8 +75,12 @@ impl FrontMatter {
     }
 }
 
-/// Who an article is written for.
-pub(crate) const AUDIENCES: [&str; 3] = ["sender", "admin", "recipient"];
+/// Who an article is written for. `writers` marks a page for the knowledge base's own writers (the writer's
+/// guide): it is built and linked to, but kept out of readers' lists, search and related articles.
+pub(crate) const AUDIENCES: [&str; 4] = ["sender", "admin", "recipient", WRITERS];
+
+/// The audience that keeps a page out of what readers are offered.
+pub(crate) const WRITERS: &str = "writers";
 
 /// An old URL that redirects to an article.
 #[derive(Clone, Debug)]
@@ -289,7 +294,7 @@ impl Article {
                 errors.push(err_at(
                     a.span(),
                     format!(
-                        "unknown audience `{}`: expected sender, admin or recipient{}",
+                        "unknown audience `{}`: expected sender, admin, recipient or writers{}",
                         a.get_ref(),
                         suggestion(a.get_ref(), AUDIENCES)
                     ),
@@ -429,6 +434,13 @@ impl Article {
     }
 }
 
+impl Article {
+    /// Whether the page is for the site's writers (`audience = ["writers"]`), not its readers.
+    pub fn for_writers(&self) -> bool {
+        self.audience.iter().any(|a| a == WRITERS)
+    }
+}
+
 /// `; did you mean ...?` for a misspelt reason.
 pub(crate) fn suggest_reason(wanted: &str) -> String {
     let s = suggestion(wanted, Reason::ALL.iter().map(|r| r.as_str()));
@@ -437,47 +449,6 @@ pub(crate) fn suggest_reason(wanted: &str) -> String {
     } else {
         s
     }
-}
-
-/// Where an alias is written in the output, or why it can't be. `/kb/a.html` → `kb/a.html`;
-/// `/old/page/` and `/old/page` → `old/page/index.html`.
-pub(crate) fn alias_path(alias: &str) -> Result<String, String> {
-    let trimmed = alias.trim();
-    if trimmed.contains("://") || trimmed.starts_with("//") {
-        return Err(format!(
-            "alias `{alias}` must be a path on this site (\"/kb/old-page.html\"), not a full URL"
-        ));
-    }
-    let path = trimmed.split(['?', '#']).next().unwrap_or_default();
-    let mut parts = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                return Err(format!(
-                    "alias `{alias}` would be written outside the output folder: remove the `..`"
-                ));
-            }
-            p if p.contains('\\') || p.contains(':') || p.contains('\0') => {
-                return Err(format!(
-                    "alias `{alias}` has a character that is not allowed in a path (`\\`, `:`)"
-                ));
-            }
-            p => parts.push(p),
-        }
-    }
-    if parts.is_empty() {
-        return Err(format!(
-            "alias `{alias}` names the home page; an alias must be an old page's URL"
-        ));
-    }
-    let last = parts.last().copied().unwrap_or_default();
-    let joined = parts.join("/");
-    Ok(if path.ends_with('/') || !last.contains('.') {
-        format!("{joined}/index.html")
-    } else {
-        joined
-    })
 }
 
 #[cfg(test)]
@@ -523,6 +494,22 @@ updated = 2026-11-28\n+++\n\n## Why\n\nText.\n";
             e.contains("`primary-codes` names `4.2.2`, which `codes` does not list"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn writers_pages_are_marked_and_a_misspelt_audience_is_an_error() {
+        let (a, errors) = parse(&GOOD.replace("[\"sender\"]", "[\"admin\", \"writers\"]"));
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(a.expect("parsed").for_writers());
+        assert!(!parse(GOOD).0.expect("parsed").for_writers());
+        let e = first_error(&GOOD.replace("[\"sender\"]", "[\"writer\"]"));
+        assert!(
+            e.starts_with(
+                "content/articles/mailbox-full.md:6:13: unknown audience `writer`: expected"
+            ),
+            "{e}"
+        );
+        assert!(e.contains("did you mean `writers`?"), "{e}");
     }
 
     fn first_error(text: &str) -> String {
@@ -609,17 +596,5 @@ updated = 2026-11-28\n+++\n\n## Why\n\nText.\n";
             "{}",
             first_error("+++\ntitle = \"x\"\n+++\n")
         );
-    }
-
-    #[test]
-    fn alias_paths() {
-        assert_eq!(
-            alias_path("/old/page/").as_deref(),
-            Ok("old/page/index.html")
-        );
-        assert_eq!(alias_path("old/page").as_deref(), Ok("old/page/index.html"));
-        assert!(alias_path("/").is_err());
-        assert!(alias_path("https://x.example/").is_err());
-        assert!(alias_path("a/../../b").is_err());
     }
 }

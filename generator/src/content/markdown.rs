@@ -591,8 +591,13 @@ fn code_block(lang: &str, code: &str) -> String {
         return transcript::render(code);
     }
     // Writing to a String cannot fail.
-    let mut out = String::with_capacity(code.len() + 40);
-    out.push_str("<pre><code");
+    let mut out = String::with_capacity(code.len() + 80);
+    // A long line scrolls the block sideways, so a keyboard must be able to reach it (WCAG 2.1.1, axe's
+    // `scrollable-region-focusable`), and what it focuses needs a name; `group` is a role that may carry one.
+    out.push_str("<pre tabindex=\"0\" role=\"group\" aria-label=\"");
+    out.push_str(if lang.is_empty() { "Code" } else { "Code: " });
+    let _ = pulldown_cmark_escape::escape_html(&mut out, lang);
+    out.push_str("\"><code");
     if !lang.is_empty() {
         out.push_str(" class=\"language-");
         let _ = pulldown_cmark_escape::escape_html(&mut out, lang);

@@ -68,7 +68,13 @@ pub fn pages(lib: &Library) -> Vec<CodePage> {
             uses.entry(entry.code.clone()).or_default();
         }
     }
-    for (i, a) in lib.articles.iter().enumerate() {
+    // A writers' page (`audience = ["writers"]`) quotes codes as examples; it is no reader's answer to them.
+    for (i, a) in lib
+        .articles
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| !a.for_writers())
+    {
         for code in &a.codes {
             let u = uses.entry(code.clone()).or_default();
             u.articles.push(i);

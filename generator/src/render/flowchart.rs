@@ -61,15 +61,63 @@ struct Placed {
     outcome: bool,
 }
 
-/// The flowchart of `tree` as a standalone SVG document.
-pub fn render(tree: &DecisionTree) -> String {
+/// The steps in chart order, and each step's number in it (1 for the top box).
+fn numbered(tree: &DecisionTree) -> (Vec<usize>, Vec<usize>) {
     let order = tree.topological_order();
-    // Boxes are numbered top to bottom, and each option names the number it leads to, so the chart can be read
-    // without following lines.
     let mut number = vec![0usize; tree.steps.len()];
     for (k, &i) in order.iter().enumerate() {
         number[i] = k + 1;
     }
+    (order, number)
+}
+
+/// The same chart as HTML, for narrow screens, where the SVG would be scaled down until its text is too small to
+/// read: an ordered list numbered as the chart's boxes are, each question with its options, and each option a
+/// link to the item it leads to (instead of a line to follow). Text is the page's own, at its size.
+pub fn list(tree: &DecisionTree) -> String {
+    let (order, number) = numbered(tree);
+    let id = |i: usize| format!("flow-{}", escape_html(&tree.steps[i].id));
+    let mut html = String::with_capacity(4096);
+    html.push_str("<ol class=\"flow-list\">");
+    for &i in &order {
+        match &tree.steps[i].kind {
+            StepKind::Question { text, choices, .. } => {
+                let _ = write!(
+                    html,
+                    "<li id=\"{}\"><p class=\"flow-q\">{}</p><ul class=\"flow-options\">",
+                    id(i),
+                    escape_html(text)
+                );
+                for c in choices {
+                    let _ = write!(
+                        html,
+                        "<li><a href=\"#{}\">{} → {}</a></li>",
+                        id(c.next),
+                        escape_html(&c.label),
+                        number[c.next]
+                    );
+                }
+                html.push_str("</ul></li>");
+            }
+            StepKind::Outcome { title, .. } => {
+                let _ = write!(
+                    html,
+                    "<li id=\"{}\" class=\"flow-outcome\"><p class=\"flow-q\">✓ {}</p></li>",
+                    id(i),
+                    escape_html(title)
+                );
+            }
+        }
+    }
+    html.push_str("</ol>");
+    html
+}
+
+/// The flowchart of `tree` as a standalone SVG document.
+pub fn render(tree: &DecisionTree) -> String {
+    // Boxes are numbered top to bottom, and each option names the number it leads to, so the chart can be read
+    // without following lines.
+    let (order, number) = numbered(tree);
     let mut placed: Vec<Option<Placed>> = (0..tree.steps.len()).map(|_| None).collect();
     let mut y = MARGIN + 22.0;
     for &i in &order {
@@ -257,5 +305,22 @@ mod tests {
             })
             .sum();
         assert_eq!(svg.matches("class=\"edge\"").count(), options);
+
+        // The list form: one item per step, one link per option, each to an item that exists, numbered as the
+        // chart is.
+        let html = list(&tree);
+        insta::assert_snapshot!("list", html);
+        assert_eq!(
+            html.matches("<p class=\"flow-q\">").count(),
+            tree.steps.len()
+        );
+        assert_eq!(html.matches("<a href=\"#flow-").count(), options);
+        for target in html.split("<a href=\"#").skip(1) {
+            let id = target.split('"').next().unwrap_or_default();
+            assert!(
+                html.contains(&format!("<li id=\"{id}\"")),
+                "{id} is an item"
+            );
+        }
     }
 }

@@ -26,9 +26,12 @@ pub struct Document<'a> {
 /// The documents the search index covers: articles, trees and code pages, in that order.
 pub fn documents<'a>(lib: &'a Library, catalog: &'a Catalog<'_>) -> Vec<Document<'a>> {
     let borrow = |v: &'a [String]| v.iter().map(|s| Cow::Borrowed(s.as_str())).collect();
+    // Writers' pages (`audience = ["writers"]`) are not what a reader searches for: their example bounces
+    // would otherwise rank the writer's guide above the answer.
     let mut docs: Vec<Document<'a>> = lib
         .articles
         .iter()
+        .filter(|a| !a.for_writers())
         .map(|a| Document {
             url: Cow::Borrowed(&a.url),
             title: Cow::Borrowed(&a.title),

@@ -38,7 +38,8 @@ pub fn render(code: &str) -> String {
     out.push_str(
         "<figure class=\"transcript\"><figcaption>SMTP conversation: \
          <span class=\"t-client\"><b class=\"t-who\">C:</b> client (the sending side)</span> \
-         <span class=\"t-server\"><b class=\"t-who\">S:</b> server (the receiving side)</span></figcaption><pre><code>",
+         <span class=\"t-server\"><b class=\"t-who\">S:</b> server (the receiving side)</span></figcaption>\
+         <pre tabindex=\"0\" role=\"group\" aria-label=\"SMTP conversation\"><code>",
     );
     for line in code.lines() {
         let (who, text) = side(line);
