@@ -70,12 +70,16 @@ pub fn wasm_tests() -> Result<()> {
     )
 }
 
-/// Installs the npm packages the end-to-end tests use (playwright-core only) when they are missing.
+/// Installs the npm packages the end-to-end tests use (playwright-core, and Pagefind for the test that it reads
+/// the built site) when they are missing.
 fn ensure_node_modules() -> Result<()> {
-    if root()
-        .join("node_modules/playwright-core/package.json")
-        .exists()
-    {
+    if ["playwright-core", "pagefind"].iter().all(|p| {
+        root()
+            .join("node_modules")
+            .join(p)
+            .join("package.json")
+            .exists()
+    }) {
         return Ok(());
     }
     run(
