@@ -59,12 +59,12 @@ const MAX_Q: f64 = K1 + 1.0 + TITLE_BONUS + CODE_BONUS;
 const WEIGHT_SCALE: f64 = 100.0;
 /// Postings kept per term, the best-scoring: a word on thousands of pages adds little to any of them, and a
 /// query should not download all of them.
-const MAX_POSTINGS: usize = 1500;
+const MAX_POSTINGS: usize = 1000;
 /// Stored prose per document, for snippets.
 const TEXT_CAP: usize = 1500;
 /// Target sizes of one term chunk, one document bucket and one text bucket: a query loads a few of each, so
 /// smaller files mean fewer bytes per query, larger ones fewer files.
-const CHUNK_BYTES: usize = 8 * 1024;
+const CHUNK_BYTES: usize = 4 * 1024;
 const BUCKET_BYTES: usize = 4 * 1024;
 const TEXT_BUCKET_BYTES: usize = 4 * 1024;
 /// Indexes whose terms and document list compress to this size or less are loaded whole when the search module

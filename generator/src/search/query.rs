@@ -109,8 +109,9 @@ impl Index {
         ranked
     }
 
-    /// What the search page loads to answer `query` with `limit` results, snippets included (on top of what was
-    /// preloaded, counted in too). The search module itself is not counted.
+    /// What the search page loads to answer `query` with `limit` results, snippets included: the manifest, the
+    /// chunks of the query's terms, and the buckets of the results (the search page never preloads; the widget
+    /// does, see [`Index::preload_bytes`]). The search module itself is not counted.
     pub fn cost(&self, query: &str, limit: usize) -> QueryCost {
         let mut chunk_ids = BTreeSet::new();
         let terms = query_terms(query);
@@ -131,12 +132,6 @@ impl Index {
             text_ids.insert(d / self.texts.0);
         }
         let texts: usize = text_ids.iter().map(|&i| self.texts.1[i]).sum();
-        if self.preload {
-            return QueryCost {
-                bytes: self.preload_bytes() + texts,
-                files: 1 + self.chunks.len() + self.buckets.1.len() + text_ids.len(),
-            };
-        }
         QueryCost {
             bytes: self.manifest_bytes
                 + chunk_ids.iter().map(|&i| self.chunks[i].1).sum::<usize>()

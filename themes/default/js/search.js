@@ -6,9 +6,10 @@
 //
 // As a module it exports `search(query, limit, {text})` → [{url, title, snippet, marks}] (`marks` are [start, end)
 // ranges of the snippet to highlight). The checker widget imports it and calls `search(query, limit)`: snippets
-// then come from summaries. A small index (terms and titles) is loaded whole when this module loads, so the widget
-// fetches nothing later; a large one is fetched in parts, as queries need them. With `{text: true}` (the search
-// page) snippets come from the page's prose (never its code blocks), fetched for the results shown.
+// then come from summaries. For the widget a small index (terms and titles) is loaded whole when this module
+// loads, so it fetches nothing later; the search page, and any site with a large index, fetch the parts each
+// query needs. With `{text: true}` (the search page) snippets come from the page's prose (never its code blocks),
+// fetched for the results shown.
 
 const BASE = new URL("../search/", import.meta.url);
 const ROOT = new URL("../", import.meta.url);
@@ -164,7 +165,12 @@ function postings(chunk, term) {
   return { ...e, list: out };
 }
 
-if (manifest.preload) {
+// The search page's own list of results, when this module runs as the search page's script.
+const list = typeof document !== "undefined" ? document.getElementById("search-results") : null;
+
+// The checker widget imports this module and must fetch nothing after it has loaded, so a small index is loaded
+// whole; the search page fetches only what each query needs.
+if (manifest.preload && !list) {
   await Promise.all([
     ...manifest.chunks.first.map((_, i) => fetchFile(chunkName(i), "bin")),
     ...Array.from({ length: Math.ceil(manifest.n / manifest.docs.per) }, (_, i) =>
@@ -324,7 +330,6 @@ export async function search(query, limit = 10, { text = false } = {}) {
 }
 
 // The search page: #search-q, #search-status, #search-results. Results are built from text nodes, never HTML.
-const list = typeof document !== "undefined" ? document.getElementById("search-results") : null;
 if (list) {
   const input = document.getElementById("search-q");
   const status = document.getElementById("search-status");
