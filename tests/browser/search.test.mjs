@@ -121,8 +121,11 @@ test("snippet text never comes from a code block", async () => {
   const { page, problems } = await searchPage();
   const other = await browser.newPage();
   let checked = 0;
-  // `# Gmail` is a comment inside settings blocks; the others are words that code blocks and prose both have.
-  for (const q of ["# Gmail", "smtp.gmail.com 587", "postconf smtpd_recipient_restrictions", "dig MX"]) {
+  // `# Gmail` is a comment inside settings blocks; `dragonfly`, `complaintFeedbackType`, `destinataire` and
+  // `author-matched` are words only the bounces and reports quoted in code blocks have; the others are words that
+  // code blocks and prose both have.
+  const queries = ["# Gmail", "dragonfly", "complaintFeedbackType", "destinataire", "author-matched", "smtp.gmail.com 587", "postconf smtpd_recipient_restrictions", "dig MX"];
+  for (const q of queries) {
     for (const { url, snippet } of await shownResults(page, q)) {
       if (!url.startsWith("articles/")) continue;
       const core = snippet.replace(/^… /, "").replace(/ …$/, "").replace(/\s+/g, " ").trim();
