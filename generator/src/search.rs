@@ -18,7 +18,7 @@
 //! Files (in `search/`), so a query loads only what it needs; all but the manifest are gzip-compressed:
 //! - `index.json`: the manifest: the tokenizer's rules, document count, the first term of each term chunk,
 //!   how many documents each bucket holds, and whether the index is small enough to load whole.
-//! - `t-<hash>-<i>.bin`: term chunks, terms in sorted order, each with its weight and postings ([`encode_chunk`]).
+//! - `t-<hash>-<i>.bin`: term chunks, terms in sorted order, each with its weight and postings (`encode_chunk`).
 //! - `d-<hash>-<i>.bin`: document buckets, JSON: `[url, title, summary]` per document, for results.
 //! - `x-<hash>-<i>.bin`: text buckets, JSON: each document's prose (code blocks left out), for snippets on the
 //!   search page. The checker widget shows summaries instead, so a small index (manifest, chunks and

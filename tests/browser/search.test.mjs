@@ -66,7 +66,12 @@ test("the search page ranks the query set exactly as the Rust reference does", a
   if (!rust) return;
   assert.equal(Object.keys(rust).length, new Set(qs).size, "Rust answered every query");
   const { page, problems } = await searchPage();
-  await page.goto(`${server.url}/search/`);
+  const requested = [];
+  page.on("request", (r) => requested.push(new URL(r.url()).pathname));
+  await page.goto(`${server.url}/search/?q=${encodeURIComponent(qs[0])}`);
+  await page.waitForFunction((q) => document.getElementById("search-results")?.dataset.query === q, qs[0]);
+  // The search page does not load the checker's engine (its wasm alone is over the search's byte budget).
+  assert.deepEqual(requested.filter((p) => p.includes("/widget/") || p.endsWith(".wasm")), []);
   const src = await page.$eval('script[type="module"][src*="search"]', (s) => s.src);
   const browserRanks = await page.evaluate(
     async ([src, qs]) => {

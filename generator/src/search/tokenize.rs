@@ -163,7 +163,7 @@ pub fn is_status_code(s: &str) -> bool {
     COMPILED.status.is_match(s)
 }
 
-/// `word` folded by the first [`FOLD`] rule that applies (plain words only).
+/// `word` folded by the first suffix rule that applies (plain words only).
 pub fn fold(word: &str) -> std::borrow::Cow<'_, str> {
     if COMPILED.foldable.is_match(word) {
         for (suffix, with) in FOLD {
@@ -249,7 +249,7 @@ fn word_terms(word: &str, f: &mut impl FnMut(&str)) {
 pub enum Class {
     /// A word that says what happened, or a code.
     Content,
-    /// A word every bounce has (see [`BOILERPLATE`]).
+    /// A word every bounce has, whatever went wrong.
     Boilerplate,
     /// A three-digit reply code (`550`): most pages cover the common ones, and a pasted line's status code
     /// (`5.7.1`) says more.
