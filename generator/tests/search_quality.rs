@@ -116,3 +116,54 @@ fn the_query_set_finds_the_right_page_first() {
         top1 * 100.0
     );
 }
+
+/// Issue 14: pasted lines judged by the bounce's reason rather than its code. Every line of
+/// `tests/bounces/lines.toml` (servers' and providers' wordings, each with the reason a mail admin would give it)
+/// is a query; it is right when the first page is an article that explains that reason (or one of its `also`
+/// reasons). The floor is the figure before this work's ranking (77.9 % on the evaluators' set), not the aim (88 %).
+#[test]
+fn pasted_lines_find_an_article_of_their_reason_first() {
+    let site = load_site(&repo(), Overrides::default())
+        .expect("read")
+        .expect("config");
+    let catalog = Catalog::new(&site.library);
+    let docs = search::documents(&site.library, &catalog);
+    let index = search::build(&docs);
+    let text =
+        std::fs::read_to_string(repo().join("tests/bounces/lines.toml")).expect("read lines.toml");
+    let table: toml::Table = toml::from_str(&text).expect("lines.toml parses");
+    let lines = table["line"].as_array().expect("[[line]] entries");
+    assert!(lines.len() >= 100, "{} lines", lines.len());
+    let (mut top1, mut top3) = (0, 0);
+    for l in lines {
+        let q = l["text"].as_str().expect("text");
+        let mut reasons = vec![l["reason"].as_str().expect("reason")];
+        if let Some(also) = l.get("also").and_then(|a| a.as_array()) {
+            reasons.extend(also.iter().filter_map(|r| r.as_str()));
+        }
+        let right = |d: usize| {
+            site.library.articles.iter().any(|a| {
+                a.url == docs[d].url && a.reasons.iter().any(|r| reasons.contains(&r.as_str()))
+            })
+        };
+        let hits = index.search(q, 3);
+        if hits.first().is_some_and(|h| right(h.0)) {
+            top1 += 1;
+        }
+        if hits.iter().any(|h| right(h.0)) {
+            top3 += 1;
+        }
+    }
+    let share = |k: usize| k as f64 * 100.0 / lines.len() as f64;
+    println!(
+        "pasted lines by reason: {} lines, top-1 {:.1} %, top-3 {:.1} %",
+        lines.len(),
+        share(top1),
+        share(top3)
+    );
+    assert!(
+        share(top1) >= 77.9,
+        "top-1 by reason is {:.1} %",
+        share(top1)
+    );
+}
