@@ -65,6 +65,20 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
     },
+    /// Show what the site's search page finds for a query (an error line, a code, a few words).
+    Search {
+        /// The site's folder.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+        /// How many results to show per query.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Print one JSON object per query (`{"query": …, "results": [url, …]}`).
+        #[arg(long)]
+        json: bool,
+        /// The queries; none reads one per line from standard input.
+        queries: Vec<String>,
+    },
     /// Report every problem in the site's content, rules and theme as file:line:col, without building.
     Check {
         /// The site's folder.
@@ -171,6 +185,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             reason_names,
             paths,
         } => classify_cmd(format, rules, root, reason_names, &paths),
+        Command::Search {
+            root,
+            limit,
+            json,
+            queries,
+        } => {
+            let output = if json {
+                cmd::search::Output::Json
+            } else {
+                cmd::search::Output::Human
+            };
+            cmd::search::run(&root, &queries, limit, output)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

@@ -199,6 +199,9 @@ impl Output {
             cfg.minify_css = true;
             cfg.minify_js = false;
             cfg.keep_html_and_head_opening_tags = true;
+            // Tools that read the built site (Pagefind and the indexers hosting providers run) need `</head>`
+            // and `</body>`, which HTML lets a minifier drop; minify-html keeps closing tags only all at once.
+            cfg.keep_closing_tags = true;
             minify_html::minify(html, &cfg)
         } else {
             html.to_vec()
@@ -361,9 +364,36 @@ mod tests {
         assert!(!target.join("old.txt").exists());
         let html = std::fs::read_to_string(target.join("a/index.html")).expect("read");
         assert!(
-            html.ends_with("<p>hi<script src=/live.js></script>"),
+            html.ends_with("<p>hi</p><script src=/live.js></script></body></html>"),
             "{html}"
         );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Issue 14: Pagefind (and the other tools hosting providers run over a site) read nothing of a page
+    /// without `</head>`, which HTML lets a minifier drop.
+    #[test]
+    fn minified_pages_keep_the_end_of_head_and_body() {
+        let dir = std::env::temp_dir().join(format!("bouncebook-head-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let out = Output::begin(
+            &dir,
+            HtmlOptions {
+                minify: true,
+                inject: None,
+            },
+            &Policy::default(),
+        )
+        .expect("begin");
+        out.write_output(
+            "index.html",
+            b"<!doctype html>\n<html lang=en>\n<head>\n  <title>T</title>\n</head>\n<body>\n  <p>hi</p>\n</body>\n</html>\n",
+        )
+        .expect("write");
+        out.finish().expect("finish");
+        let html = std::fs::read_to_string(dir.join("index.html")).expect("read");
+        assert!(html.contains("</title></head><body>"), "{html}");
+        assert!(html.ends_with("<p>hi</p></body></html>"), "{html}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -1,162 +1,122 @@
 //! The search index: built here, searched in the browser by `themes/default/js/search.js`, offline.
 //!
-//! The tokenizer keeps what readers paste whole: status codes (`5.7.1`), reply-and-status pairs (`550-5.7.26`,
-//! also indexed as `550` and `5.7.26`), protocol words (`RCPT`, `DATA`) and dotted identifiers
-//! (`RESOLVER.ADR.RecipNotFound`, also as its parts). Scores are BM25 with field weights, computed here and
-//! stored as one byte per posting; the browser only adds them up, weighted by how rare each term is and by how
-//! many of the query's terms a page has, so a whole pasted error line ranks the page that shares most of it
-//! first.
+//! One implementation of the ranking, decided here: the tokenizer's rules ([`tokenize::RULES`]) are written into
+//! the manifest and the browser tokenizes queries by them; every posting carries its final score parts (a
+//! per-term weight, BM25 with field weights, the code bonus), so the browser only adds integers up. The rule
+//! for adding them is [`Index::search`], the reference: `tests/browser/search.test.mjs` checks that the search
+//! page ranks the query set exactly as it does (`bouncebook search` prints its answer).
+//!
+//! Scoring, per query term `t` and document `d`: `2 · w(t) · q(t, d)` where `w(t)` is the term's weight (how
+//! rare it is, times its class: URL and host-name pieces and bounce boilerplate count little) and `q(t, d)` the
+//! posting's byte (BM25's term-frequency part with field weights, a bonus for a word of the title, times the
+//! page's boost; plus a bonus when the term is a code the page is about, or, smaller the more codes it lists,
+//! one it covers). The last word may be unfinished: for a page without it, the best of up to 50 words it
+//! begins counts once (`w · q`). The sum is multiplied by `1 + T + 3·M` (`coverage` in the rules), `T` being
+//! the total weight of the query's words that count for coverage and `M` the part of it the page has, so a page
+//! with more of a pasted line ranks first, and boilerplate, names and reply codes give no such bonus.
 //!
 //! Files (in `search/`), so a query loads only what it needs; all but the manifest are gzip-compressed:
-//! - `index.json`: the manifest: document count, the first term of each term chunk, the first document of each
-//!   document bucket, and whether the index is small enough to load whole.
-//! - `t-<hash>.bin`: term chunks, terms in sorted order, each with its postings (binary, see [`encode_chunk`]).
-//! - `d-<hash>.bin`: document buckets, JSON: `[url, title, summary]` per document, for results.
-//! - `x-<hash>.bin`: text buckets, JSON: each document's text, for snippets on the search page. The checker widget
-//!   shows summaries instead, so a small index (manifest, chunks and documents) can be loaded whole up front
-//!   while the text, the largest part, is fetched only for the results a reader sees.
-//!
-//! The ranking is mirrored in Rust ([`Index::search`]) for tests and for the build report; the two must change
-//! together (a test runs the JavaScript against the Rust results when node is installed).
+//! - `index.json`: the manifest: the tokenizer's rules, document count, the first term of each term chunk,
+//!   how many documents each bucket holds, and whether the index is small enough to load whole.
+//! - `t-<hash>-<i>.bin`: term chunks, terms in sorted order, each with its weight and postings (`encode_chunk`).
+//! - `d-<hash>-<i>.bin`: document buckets, JSON: `[url, title, summary]` per document, for results.
+//! - `x-<hash>-<i>.bin`: text buckets, JSON: each document's prose (code blocks left out), for snippets on the
+//!   search page. The checker widget shows summaries instead, so a small index (manifest, chunks and
+//!   documents) can be loaded whole up front while the text is fetched only for the results a reader sees.
 
 use crate::output::content_hash;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
-use std::ops::Range;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// Words too common to help; protocol words (`from`, `to` in `MAIL FROM`/`RCPT TO`...) are deliberately kept
-/// where they carry meaning. The JavaScript has the same list.
-pub const STOP_WORDS: [&str; 40] = [
-    "a", "about", "after", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "do",
-    "for", "has", "have", "if", "in", "into", "is", "it", "its", "of", "on", "or", "so", "that",
-    "the", "their", "then", "there", "these", "this", "to", "was", "we", "which", "with", "you",
-];
+pub mod tokenize;
+use tokenize::{Class, Rules};
+pub use tokenize::{for_each_token, tokenize};
 
-/// Characters that join the parts of one token when they stand between letters or digits.
-fn is_joiner(c: char) -> bool {
-    matches!(c, '.' | '-' | '_')
-}
-
-/// `d.d.d` with one class digit and one to three digits after each dot.
-fn is_status_code(s: &str) -> bool {
-    let mut parts = s.split('.');
-    let (Some(a), Some(b), Some(c), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return false;
-    };
-    let digits = |p: &str, max: usize| {
-        !p.is_empty() && p.len() <= max && p.bytes().all(|b| b.is_ascii_digit())
-    };
-    digits(a, 1) && digits(b, 3) && digits(c, 3)
-}
-
-fn keep(token: &str) -> bool {
-    token.chars().count() >= 2 && !STOP_WORDS.contains(&token)
-}
-
-/// Splits text into search terms, lowercased. A word is a run of letters and digits, possibly joined by `.`,
-/// `-` or `_`; a joined word is emitted whole and as its parts (a status code is never split).
-pub fn tokenize(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for_each_token(text, |t| out.push(t.to_string()));
-    out
-}
-
-/// Adds a term of a joined word once.
-fn emit<'a>(emitted: &mut Vec<&'a str>, t: &'a str) {
-    if keep(t) && !emitted.contains(&t) {
-        emitted.push(t);
-    }
-}
-
-/// [`tokenize`] without allocating a string per term: `f` sees each term in order.
-pub fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
-    let lower = text.to_lowercase();
-    for word in words(&lower) {
-        if !word.contains(is_joiner) {
-            if keep(word) {
-                f(word);
-            }
-            continue;
-        }
-        let mut emitted: Vec<&str> = Vec::new();
-        emit(&mut emitted, word);
-        for part in word.split(['-', '_']) {
-            if part.contains('.') && !is_status_code(part) {
-                emit(&mut emitted, part);
-                for piece in part.split('.') {
-                    emit(&mut emitted, piece);
-                }
-            } else {
-                emit(&mut emitted, part);
-            }
-        }
-        for t in emitted {
-            f(t);
-        }
-    }
-}
-
-/// The words of `text`: runs of letters and digits joined by single joiners (`[\p{L}\p{N}]+([._-][\p{L}\p{N}]+)*`).
-fn words(text: &str) -> impl Iterator<Item = &str> {
-    let mut rest = text;
-    std::iter::from_fn(move || {
-        let start = rest.find(char::is_alphanumeric)?;
-        let s = &rest[start..];
-        let mut end = 0;
-        let mut chars = s.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            if c.is_alphanumeric() {
-                end = i + c.len_utf8();
-            } else if is_joiner(c) && chars.peek().is_some_and(|(_, n)| n.is_alphanumeric()) {
-                continue;
-            } else {
-                break;
-            }
-        }
-        let word = &s[..end];
-        rest = &s[end..];
-        Some(word)
-    })
-}
+mod query;
+pub use query::QueryCost;
 
 /// BM25 parameters.
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
-/// The highest term-frequency part of a BM25 score (`k1 + 1`), which maps to 255.
-const MAX_TF: f64 = K1 + 1.0;
 /// Field weights.
-const W_CODE: f64 = 6.0;
-const W_TITLE: f64 = 5.0;
+const W_TITLE: f64 = 3.0;
+/// Added for a word of the title, outside BM25's saturation: an article that mentions a word in every paragraph
+/// is not more about it than one whose title names it.
+const TITLE_BONUS: f64 = 1.0;
 const W_KEYWORD: f64 = 3.0;
 const W_SUMMARY: f64 = 2.0;
-/// Stored text per document, for snippets.
-const TEXT_CAP: usize = 2500;
+/// Code blocks count a little less than prose: they quote whole bounces, boilerplate and all.
+const W_CODE_TEXT: f64 = 0.7;
+/// The bonus for a code that is the page's subject (a code's own page, an article's `primary-codes`).
+const CODE_BONUS: f64 = 3.0;
+/// The bonus for any other code the page covers, divided by the square root of how many it covers: an article
+/// about one failure covers a few, an overview dozens.
+const CLAIM_BONUS: f64 = 1.5;
+/// The highest posting score before quantizing (BM25's `k1 + 1`, plus the code bonus), which maps to 255.
+const MAX_Q: f64 = K1 + 1.0 + TITLE_BONUS + CODE_BONUS;
+/// Term weights are `idf × class factor`, scaled to integers.
+const WEIGHT_SCALE: f64 = 100.0;
+/// Postings kept per term, the best-scoring: a word on thousands of pages adds little to any of them, and a
+/// query should not download all of them.
+const MAX_POSTINGS: usize = 1000;
+/// Stored prose per document, for snippets.
+const TEXT_CAP: usize = 1500;
 /// Target sizes of one term chunk, one document bucket and one text bucket: a query loads a few of each, so
 /// smaller files mean fewer bytes per query, larger ones fewer files.
-const CHUNK_BYTES: usize = 48 * 1024;
-const BUCKET_BYTES: usize = 32 * 1024;
-const TEXT_BUCKET_BYTES: usize = 32 * 1024;
+const CHUNK_BYTES: usize = 4 * 1024;
+const BUCKET_BYTES: usize = 4 * 1024;
+const TEXT_BUCKET_BYTES: usize = 4 * 1024;
 /// Indexes whose terms and document list compress to this size or less are loaded whole when the search module
 /// loads (the checker widget requires that nothing is fetched after it has loaded).
 const PRELOAD_BYTES: usize = 256 * 1024;
+
+/// How much a term of each class counts.
+fn class_factor(class: Class) -> f64 {
+    match class {
+        Class::Content => 1.0,
+        Class::Boilerplate => 0.25,
+        Class::Reply => 0.25,
+        Class::Name => 0.3,
+    }
+}
 
 /// The manifest, `search/index.json`.
 #[derive(Debug, Serialize)]
 struct Manifest<'a> {
     v: u32,
+    /// How queries are tokenized.
+    rules: &'a Rules,
     /// Number of documents.
     n: usize,
-    /// Load every file at once.
+    /// Load every chunk and document bucket at once.
     preload: bool,
-    /// `[first term, file]` per term chunk.
-    chunks: Vec<(&'a str, String)>,
-    /// `[first document id, file]` per document bucket.
-    docs: Vec<(usize, String)>,
-    /// `[first document id, file]` per text bucket.
-    texts: Vec<(usize, String)>,
+    /// Term chunks: `t-<hash>-<i>.bin`, and the first term of each.
+    chunks: Files<&'a str>,
+    /// Document buckets: `d-<hash>-<i>.bin`, `per` documents each.
+    docs: Files<usize>,
+    /// Text buckets: `x-<hash>-<i>.bin`, `per` documents each.
+    texts: Files<usize>,
+}
+
+/// A numbered set of files.
+#[derive(Debug, Serialize)]
+struct Files<T> {
+    hash: String,
+    /// For chunks, the first term of each; for buckets, the number of documents per bucket.
+    first: Vec<T>,
+    per: usize,
+}
+
+/// One term of the index.
+#[derive(Debug)]
+pub(crate) struct Term {
+    /// `idf × class factor`, scaled.
+    pub(crate) weight: u32,
+    /// Whether the term counts for coverage (its class is [`Class::Content`]).
+    pub(crate) covers: bool,
+    /// (document id, score byte), ids ascending.
+    pub(crate) postings: Vec<(u32, u8)>,
 }
 
 /// A built index: its files and the data to search it from Rust.
@@ -164,29 +124,45 @@ struct Manifest<'a> {
 pub struct Index {
     /// Files to write under the output folder: (path, bytes).
     pub files: Vec<(String, Vec<u8>)>,
-    /// term → postings (document id, score byte), ids ascending.
-    postings: BTreeMap<String, Vec<(u32, u8)>>,
+    pub(crate) terms: BTreeMap<String, Term>,
     /// Number of documents.
-    n: usize,
+    pub(crate) n: usize,
     /// For each term chunk: its first term and size in bytes.
-    chunks: Vec<(String, usize)>,
-    /// For each document bucket: its first id and size.
-    buckets: Vec<(usize, usize)>,
-    /// For each text bucket: its first id and size.
-    texts: Vec<(usize, usize)>,
+    pub(crate) chunks: Vec<(String, usize)>,
+    /// Documents per document bucket, and each bucket's size.
+    pub(crate) buckets: (usize, Vec<usize>),
+    /// Documents per text bucket, and each bucket's size.
+    pub(crate) texts: (usize, Vec<usize>),
     /// Whether the manifest, chunks and document buckets are loaded whole.
-    preload: bool,
+    pub(crate) preload: bool,
     /// Size of the manifest.
-    manifest_bytes: usize,
+    pub(crate) manifest_bytes: usize,
 }
 
-/// One document's term frequencies, field-weighted, and its length.
-fn weigh(doc: &Document<'_>) -> (HashMap<String, f64>, usize) {
-    let mut tf: HashMap<String, f64> = HashMap::new();
+/// What one document says about one term.
+#[derive(Default)]
+struct Weighed {
+    /// Field-weighted term frequency.
+    tf: f64,
+    /// The page covers the term as one of its codes (1), or as its subject (2).
+    claimed: u8,
+    /// The term is in the title.
+    titled: bool,
+}
+
+/// One document's terms and its length.
+fn weigh(doc: &Document<'_>) -> (HashMap<String, Weighed>, usize) {
+    let mut tf: HashMap<String, Weighed> = HashMap::new();
     let mut add = |t: &str, w: f64| match tf.get_mut(t) {
-        Some(v) => *v += w,
+        Some(v) => v.tf += w,
         None => {
-            tf.insert(t.to_string(), w);
+            tf.insert(
+                t.to_string(),
+                Weighed {
+                    tf: w,
+                    ..Weighed::default()
+                },
+            );
         }
     };
     let mut len = 0;
@@ -194,14 +170,28 @@ fn weigh(doc: &Document<'_>) -> (HashMap<String, f64>, usize) {
         len += 1;
         add(t, 1.0);
     });
-    for c in &doc.codes {
-        for_each_token(c, |t| add(t, W_CODE));
-    }
+    for_each_token(&doc.code, |t| {
+        len += 1;
+        add(t, W_CODE_TEXT);
+    });
     for_each_token(&doc.title, |t| add(t, W_TITLE));
     for k in &doc.keywords {
         for_each_token(k, |t| add(t, W_KEYWORD));
     }
     for_each_token(&doc.summary, |t| add(t, W_SUMMARY));
+    for_each_token(&doc.title, |t| {
+        if let Some(e) = tf.get_mut(t) {
+            e.titled = true;
+        }
+    });
+    for (codes, level) in [(&doc.codes, 1), (&doc.primary, 2)] {
+        for c in codes {
+            for_each_token(c, |t| {
+                let e = tf.entry(t.to_string()).or_default();
+                e.claimed = e.claimed.max(level);
+            });
+        }
+    }
     (tf, len)
 }
 
@@ -214,18 +204,19 @@ fn varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-/// A term chunk: for each term, `varint(term length) term-bytes varint(posting count) varint(postings length)`
-/// then the postings, each `varint(id delta) score-byte`.
-pub fn encode_chunk<'a>(terms: impl Iterator<Item = (&'a String, &'a Vec<(u32, u8)>)>) -> Vec<u8> {
+/// A term chunk: for each term, `varint(term length) term-bytes varint(weight · 2 + covers) varint(posting
+/// count) varint(postings length)` then the postings, each `varint(id delta) score-byte`.
+fn encode_chunk<'a>(terms: impl Iterator<Item = (&'a String, &'a Term)>) -> Vec<u8> {
     let mut out = Vec::new();
     let mut block = Vec::new();
-    for (term, postings) in terms {
+    for (term, t) in terms {
         varint(&mut out, term.len() as u64);
         out.extend_from_slice(term.as_bytes());
-        varint(&mut out, postings.len() as u64);
+        varint(&mut out, u64::from(t.weight) * 2 + u64::from(t.covers));
+        varint(&mut out, t.postings.len() as u64);
         block.clear();
         let mut last = 0;
-        for &(id, score) in postings {
+        for &(id, score) in &t.postings {
             varint(&mut block, u64::from(id - last));
             block.push(score);
             last = id;
@@ -257,24 +248,24 @@ pub fn build(docs: &[Document<'_>]) -> Index {
     // holds one small (term id, frequency) list per document rather than a hash map per document.
     const BATCH: usize = 512;
     let mut ids: HashMap<String, u32> = HashMap::new();
-    let mut terms: Vec<String> = Vec::new();
-    let mut per_doc: Vec<Vec<(u32, f32)>> = Vec::with_capacity(docs.len());
+    let mut names: Vec<String> = Vec::new();
+    let mut per_doc: Vec<Vec<(u32, f32, u8, bool)>> = Vec::with_capacity(docs.len());
     let mut lens: Vec<usize> = Vec::with_capacity(docs.len());
     for batch in docs.chunks(BATCH) {
-        let weighed: Vec<(HashMap<String, f64>, usize)> = batch.par_iter().map(weigh).collect();
+        let weighed: Vec<_> = batch.par_iter().map(weigh).collect();
         for (tf, len) in weighed {
-            let mut list: Vec<(u32, f32)> = Vec::with_capacity(tf.len());
-            for (term, f) in tf {
+            let mut list = Vec::with_capacity(tf.len());
+            for (term, w) in tf {
                 let id = match ids.get(&term) {
                     Some(&id) => id,
                     None => {
-                        let id = terms.len() as u32;
+                        let id = names.len() as u32;
                         ids.insert(term.clone(), id);
-                        terms.push(term);
+                        names.push(term);
                         id
                     }
                 };
-                list.push((id, f as f32));
+                list.push((id, w.tf as f32, w.claimed, w.titled));
             }
             per_doc.push(list);
             lens.push(len);
@@ -282,102 +273,149 @@ pub fn build(docs: &[Document<'_>]) -> Index {
     }
     drop(ids);
     let avg = (lens.iter().sum::<usize>() as f64 / docs.len().max(1) as f64).max(1.0);
-    let mut lists: Vec<Vec<(u32, u8)>> = vec![Vec::new(); terms.len()];
+    let mut lists: Vec<Vec<(u32, u8)>> = vec![Vec::new(); names.len()];
     for (id, ((list, len), doc)) in per_doc.into_iter().zip(lens).zip(docs).enumerate() {
         let norm = K1 * (1.0 - B + B * len as f64 / avg);
-        for (term, f) in list {
+        let claim = CLAIM_BONUS / (doc.codes.len().max(1) as f64).sqrt();
+        for (term, f, claimed, titled) in list {
             let f = f64::from(f);
-            let score = f * (K1 + 1.0) / (f + norm) * doc.boost;
-            let byte = (score / MAX_TF * 255.0).round().clamp(1.0, 255.0) as u8;
+            let q = (f * (K1 + 1.0) / (f + norm) + if titled { TITLE_BONUS } else { 0.0 })
+                * doc.boost
+                + match claimed {
+                    2 => CODE_BONUS,
+                    1 => claim,
+                    _ => 0.0,
+                };
+            let byte = (q / MAX_Q * 255.0).round().clamp(1.0, 255.0) as u8;
             lists[term as usize].push((id as u32, byte));
         }
     }
-    // Documents were visited in id order, so postings are sorted; terms are sorted here, once.
-    let postings: BTreeMap<String, Vec<(u32, u8)>> = terms.into_iter().zip(lists).collect();
+    let n = docs.len() as f64;
+    let terms: BTreeMap<String, Term> = names
+        .into_iter()
+        .zip(lists)
+        .map(|(name, mut postings)| {
+            let df = postings.len() as f64;
+            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+            let class = tokenize::class(&name);
+            let weight = (idf * class_factor(class) * WEIGHT_SCALE).round().max(1.0) as u32;
+            if postings.len() > MAX_POSTINGS {
+                postings.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                postings.truncate(MAX_POSTINGS);
+                postings.sort_by_key(|p| p.0);
+            }
+            let term = Term {
+                weight,
+                covers: class == Class::Content,
+                postings,
+            };
+            (name, term)
+        })
+        .collect();
+    write(docs, terms)
+}
 
-    // Chunk boundaries first (cheap), then encoding and compression in parallel.
-    let all: Vec<(&String, &Vec<(u32, u8)>)> = postings.iter().collect();
+/// Lays `terms` and `docs` out in files.
+fn write(docs: &[Document<'_>], terms: BTreeMap<String, Term>) -> Index {
+    let all: Vec<(&String, &Term)> = terms.iter().collect();
     let ranges = split_by_size(all.len(), CHUNK_BYTES, |i| {
-        all[i].0.len() + all[i].1.len() * 2 + 6
+        all[i].0.len() + all[i].1.postings.len() * 2 + 8
     });
     let encoded: Vec<Vec<u8>> = ranges
         .par_iter()
         .map(|r| gzip(&encode_chunk(all[r.clone()].iter().copied())))
         .collect();
+    let chunk_hash = set_hash(&encoded);
     let mut files = Vec::new();
     let mut chunks = Vec::new();
-    let mut manifest_chunks = Vec::new();
-    for (r, bytes) in ranges.into_iter().zip(encoded) {
-        let name = format!("t-{}.bin", content_hash(&bytes));
+    for (i, (r, bytes)) in ranges.iter().zip(encoded).enumerate() {
         chunks.push((all[r.start].0.clone(), bytes.len()));
-        manifest_chunks.push((all[r.start].0.as_str(), name.clone()));
-        files.push((format!("search/{name}"), bytes));
+        files.push((format!("search/t-{chunk_hash}-{i}.bin"), bytes));
     }
-
-    let (buckets, manifest_docs) = write_buckets(docs, "d", BUCKET_BYTES, &mut files, |d| {
+    let (buckets, docs_files) = write_buckets(docs, "d", BUCKET_BYTES, &mut files, |d| {
         serde_json::json!([d.url, d.title, d.summary])
     });
     let preloaded: usize = files.iter().map(|(_, b)| b.len()).sum();
-    let (texts, manifest_texts) = write_buckets(docs, "x", TEXT_BUCKET_BYTES, &mut files, |d| {
+    let (texts, texts_files) = write_buckets(docs, "x", TEXT_BUCKET_BYTES, &mut files, |d| {
         serde_json::Value::String(squeeze(&d.text, TEXT_CAP))
     });
     let preload = preloaded <= PRELOAD_BYTES;
     let manifest = Manifest {
-        v: 1,
+        v: 2,
+        rules: &tokenize::RULES,
         n: docs.len(),
         preload,
-        chunks: manifest_chunks,
-        docs: manifest_docs,
-        texts: manifest_texts,
+        chunks: Files {
+            hash: chunk_hash,
+            first: chunks.iter().map(|c| c.0.as_str()).collect(),
+            per: 0,
+        },
+        docs: docs_files,
+        texts: texts_files,
     };
     let manifest = serde_json::to_vec(&manifest).unwrap_or_default();
     let manifest_bytes = manifest.len();
     files.push(("search/index.json".to_string(), manifest));
     Index {
         files,
-        postings,
         n: docs.len(),
         chunks,
         buckets,
         texts,
         preload,
         manifest_bytes,
+        terms,
     }
 }
 
-/// A bucket of documents: its first id and its size in bytes.
-type Bucket = (usize, usize);
+/// One hash for a set of files, so their names change whenever any of them does.
+fn set_hash(files: &[Vec<u8>]) -> String {
+    let mut all = Vec::new();
+    for f in files {
+        all.extend_from_slice(&(f.len() as u64).to_le_bytes());
+        all.extend_from_slice(f);
+    }
+    content_hash(&all)
+}
 
-/// Splits documents into JSON buckets of about `target` bytes, one `row` per document, named
-/// `<prefix>-<hash>.bin` (gzip-compressed JSON). Returns (first id, size) and (first id, file name) per bucket.
+/// Splits documents into JSON buckets of the same number of documents, about `target` bytes each, one `row`
+/// per document, named `<prefix>-<hash>-<i>.bin` (gzip-compressed JSON). Returns (documents per bucket, size of
+/// each bucket) and the manifest's entry.
 fn write_buckets(
     docs: &[Document<'_>],
     prefix: &str,
     target: usize,
     files: &mut Vec<(String, Vec<u8>)>,
     row: impl Fn(&Document<'_>) -> serde_json::Value + Sync,
-) -> (Vec<Bucket>, Vec<(usize, String)>) {
-    use rayon::prelude::*;
+) -> ((usize, Vec<usize>), Files<usize>) {
     let rows: Vec<String> = docs.par_iter().map(|d| row(d).to_string()).collect();
-    let ranges = split_by_size(rows.len(), target, |i| rows[i].len() + 1);
-    let encoded: Vec<Vec<u8>> = ranges
-        .par_iter()
-        .map(|r| gzip(format!("[{}]", rows[r.clone()].join(",")).as_bytes()))
+    let total: usize = rows.iter().map(|r| r.len() + 1).sum();
+    let per = (target * rows.len() / total.max(1)).max(1);
+    let encoded: Vec<Vec<u8>> = rows
+        .par_chunks(per)
+        .map(|r| gzip(format!("[{}]", r.join(",")).as_bytes()))
         .collect();
+    let hash = set_hash(&encoded);
     let mut sizes = Vec::new();
-    let mut names = Vec::new();
-    for (r, bytes) in ranges.into_iter().zip(encoded) {
-        let name = format!("{prefix}-{}.bin", content_hash(&bytes));
-        sizes.push((r.start, bytes.len()));
-        names.push((r.start, name.clone()));
-        files.push((format!("search/{name}"), bytes));
+    for (i, bytes) in encoded.into_iter().enumerate() {
+        sizes.push(bytes.len());
+        files.push((format!("search/{prefix}-{hash}-{i}.bin"), bytes));
     }
-    (sizes, names)
+    let manifest = Files {
+        hash,
+        first: Vec::new(),
+        per,
+    };
+    ((per, sizes), manifest)
 }
 
 /// Splits items `0..n` into runs in order, each of about `target` bytes: a run ends with the item that makes it
 /// reach the target, and holds one item at least.
-fn split_by_size(n: usize, target: usize, size: impl Fn(usize) -> usize) -> Vec<Range<usize>> {
+fn split_by_size(
+    n: usize,
+    target: usize,
+    size: impl Fn(usize) -> usize,
+) -> Vec<std::ops::Range<usize>> {
     let mut ranges = Vec::new();
     let mut start = 0;
     while start < n {
@@ -399,164 +437,20 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     use std::io::Write as _;
     let mut encoder = flate2::write::GzEncoder::new(
         Vec::with_capacity(bytes.len() / 3),
-        flate2::Compression::new(6),
+        flate2::Compression::new(9),
     );
     // Writing to a Vec cannot fail.
     let _ = encoder.write_all(bytes);
     encoder.finish().unwrap_or_default()
 }
 
-/// What one query costs the browser.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct QueryCost {
-    /// Bytes fetched: the manifest, the term chunks the query's terms are in, and the buckets of the top results.
-    pub bytes: usize,
-    /// Files fetched.
-    pub files: usize,
+/// The distinct terms of `query`, in order.
+fn query_terms(query: &str) -> Vec<String> {
+    let mut seen = HashSet::new();
+    let mut terms = tokenize(query);
+    terms.retain(|t| seen.insert(t.clone()));
+    terms
 }
-
-impl Index {
-    /// Total bytes of every index file.
-    pub fn bytes(&self) -> usize {
-        self.files.iter().map(|(_, b)| b.len()).sum()
-    }
-
-    /// Whether the browser loads the manifest, the term chunks and the document list at once (the text for
-    /// snippets always comes later, per result).
-    pub fn preload(&self) -> bool {
-        self.preload
-    }
-
-    /// Bytes the browser loads up front when [`Index::preload`] is true.
-    pub fn preload_bytes(&self) -> usize {
-        self.manifest_bytes
-            + self.chunks.iter().map(|c| c.1).sum::<usize>()
-            + self.buckets.iter().map(|b| b.1).sum::<usize>()
-    }
-
-    /// Ranks documents for `query`, best first, as the browser does: `(document id, score)`.
-    pub fn search(&self, query: &str, limit: usize) -> Vec<(usize, f64)> {
-        let mut terms = tokenize(query);
-        let mut seen = std::collections::HashSet::new();
-        terms.retain(|t| seen.insert(t.clone()));
-        if terms.is_empty() {
-            return Vec::new();
-        }
-        let n = self.n as f64;
-        let mut score = vec![0.0f64; self.n];
-        let mut matched = vec![0u32; self.n];
-        let last = terms.len() - 1;
-        for (i, term) in terms.iter().enumerate() {
-            if let Some(p) = self.postings.get(term) {
-                let df = p.len() as f64;
-                let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-                for &(d, q) in p {
-                    score[d as usize] += idf * f64::from(q);
-                    matched[d as usize] += 1;
-                }
-            }
-            // The last word may be unfinished (search as you type): count words it begins, at half weight,
-            // for documents without the word itself.
-            if i == last && term.chars().count() >= 3 {
-                let has: std::collections::HashSet<u32> = self
-                    .postings
-                    .get(term)
-                    .map(|p| p.iter().map(|&(d, _)| d).collect())
-                    .unwrap_or_default();
-                let mut best: HashMap<u32, f64> = HashMap::new();
-                for (other, p) in self
-                    .postings
-                    .range(term.clone()..)
-                    .skip_while(|(t, _)| *t == term)
-                    .take(PREFIX_TERMS)
-                {
-                    if !other.starts_with(term.as_str()) {
-                        break;
-                    }
-                    let df = p.len() as f64;
-                    let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-                    for &(d, q) in p {
-                        if !has.contains(&d) {
-                            let s = 0.5 * idf * f64::from(q);
-                            let e = best.entry(d).or_insert(0.0);
-                            if s > *e {
-                                *e = s;
-                            }
-                        }
-                    }
-                }
-                let mut best: Vec<(u32, f64)> = best.into_iter().collect();
-                best.sort_by_key(|&(d, _)| d);
-                for (d, s) in best {
-                    score[d as usize] += s;
-                    matched[d as usize] += 1;
-                }
-            }
-        }
-        let total = terms.len() as f64;
-        let mut ranked: Vec<(usize, f64)> = score
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| **s > 0.0)
-            .map(|(d, s)| (d, s * (1.0 + f64::from(matched[d])) / (1.0 + total)))
-            .collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        ranked.truncate(limit);
-        ranked
-    }
-
-    /// What the search page loads to answer `query` with `limit` results, snippets included (on top of what was
-    /// preloaded, counted in too).
-    pub fn cost(&self, query: &str, limit: usize) -> QueryCost {
-        let mut chunk_ids = std::collections::BTreeSet::new();
-        let terms = tokenize(query);
-        for (i, term) in terms.iter().enumerate() {
-            let first = self.chunk_of(term);
-            chunk_ids.insert(first);
-            if i + 1 == terms.len() {
-                // Prefix matches may continue into the next chunk.
-                if let Some((next, _)) = self.chunks.get(first + 1)
-                    && next.starts_with(term.as_str())
-                {
-                    chunk_ids.insert(first + 1);
-                }
-            }
-        }
-        let bucket_of = |list: &[(usize, usize)], d: usize| {
-            list.partition_point(|(start, _)| *start <= d)
-                .saturating_sub(1)
-        };
-        let mut bucket_ids = std::collections::BTreeSet::new();
-        let mut text_ids = std::collections::BTreeSet::new();
-        for (d, _) in self.search(query, limit) {
-            bucket_ids.insert(bucket_of(&self.buckets, d));
-            text_ids.insert(bucket_of(&self.texts, d));
-        }
-        let texts: usize = text_ids.iter().map(|&i| self.texts[i].1).sum();
-        if self.preload {
-            return QueryCost {
-                bytes: self.preload_bytes() + texts,
-                files: 1 + self.chunks.len() + self.buckets.len() + text_ids.len(),
-            };
-        }
-        QueryCost {
-            bytes: self.manifest_bytes
-                + chunk_ids.iter().map(|&i| self.chunks[i].1).sum::<usize>()
-                + bucket_ids.iter().map(|&i| self.buckets[i].1).sum::<usize>()
-                + texts,
-            files: 1 + chunk_ids.len() + bucket_ids.len() + text_ids.len(),
-        }
-    }
-
-    fn chunk_of(&self, term: &str) -> usize {
-        self.chunks
-            .partition_point(|(first, _)| first.as_str() <= term)
-            .saturating_sub(1)
-    }
-}
-
-/// How many dictionary terms a prefix may expand to. The JavaScript uses the same number.
-const PREFIX_TERMS: usize = 50;
 
 mod documents;
 pub use documents::{Document, documents};

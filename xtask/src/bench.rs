@@ -1,5 +1,7 @@
 //! `cargo xtask bench`: classifier throughput over the corpus (single thread), large-input scaling, and, when
-//! Sisimai (Debian's libsisimai-perl) is installed, Sisimai on the same files in the same run. With `--sites`,
+//! Sisimai (Debian's libsisimai-perl) is installed, Sisimai on the same files in the same run; then the checker
+//! in the browser and what the search page's first query downloads ([`crate::search_bytes`], alone with
+//! `--search`). With `--sites`,
 //! the site build against Hugo, Pagefind and mdBook instead (see [`crate::sites`]).
 
 use anyhow::{Context, Result};
@@ -11,8 +13,11 @@ pub fn run(args: &[String]) -> Result<()> {
     if args.iter().any(|a| a == "--sites") {
         return crate::sites::run(&crate::sites::Options::parse(args)?);
     }
+    if args.iter().any(|a| a == "--search") {
+        return crate::search_bytes::run();
+    }
     if let Some(a) = args.first() {
-        anyhow::bail!("unknown option `{a}` for bench (expected nothing, or --sites)");
+        anyhow::bail!("unknown option `{a}` for bench (expected nothing, --sites or --search)");
     }
     let corpus = crate::accuracy::corpus_dir();
     let files = corpus_files(&corpus.join("emails"))?;
@@ -55,6 +60,9 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     if let Err(e) = widget() {
         println!("checker in the browser: could not run ({e:#})");
+    }
+    if let Err(e) = crate::search_bytes::run() {
+        println!("search bytes: could not run ({e:#})");
     }
     Ok(())
 }

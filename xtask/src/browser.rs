@@ -71,12 +71,14 @@ pub fn wasm_tests() -> Result<()> {
     )
 }
 
-/// Installs the npm packages the end-to-end tests use (playwright-core, and axe-core for the accessibility
-/// test) when any is missing.
+/// Installs the npm packages the end-to-end tests use (playwright-core, axe-core for the accessibility test,
+/// and Pagefind for the test that it reads the built site) when any is missing.
 fn ensure_node_modules() -> Result<()> {
-    if ["playwright-core", "axe-core"].iter().all(|p| {
+    if ["playwright-core", "axe-core", "pagefind"].iter().all(|p| {
         root()
-            .join(format!("node_modules/{p}/package.json"))
+            .join("node_modules")
+            .join(p)
+            .join("package.json")
             .exists()
     }) {
         return Ok(());
@@ -90,7 +92,7 @@ fn ensure_node_modules() -> Result<()> {
 /// The site the end-to-end tests run against: `$BOUNCEBOOK_SITE` when set, else the bundled knowledge base
 /// built by `bouncebook build` into `target/browser-site/`. A build that fails fails the run: the tests never
 /// fall back to a smaller site.
-fn site() -> Result<PathBuf> {
+pub(crate) fn site() -> Result<PathBuf> {
     if let Some(dir) = std::env::var_os("BOUNCEBOOK_SITE") {
         return Ok(PathBuf::from(dir));
     }
@@ -115,7 +117,7 @@ fn site() -> Result<PathBuf> {
 }
 
 /// The debug `bouncebook` (the serve test runs it as a process), built when it is not up to date.
-fn bouncebook() -> Result<PathBuf> {
+pub(crate) fn bouncebook() -> Result<PathBuf> {
     run(
         "cargo build -p generator --bin bouncebook",
         Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())).args([
@@ -180,4 +182,29 @@ pub fn bench(runs: usize) -> Result<serde_json::Value> {
         .unwrap_or_default()
         .to_string();
     serde_json::from_str(&last).with_context(|| format!("bench.mjs printed {last:?}"))
+}
+
+/// Runs `tests/browser/search-bytes.mjs` over the built site in `dir`: what the first query on its search page
+/// downloads, for each of `queries` (see that file).
+pub fn search_bytes(dir: &std::path::Path, queries: &[&str]) -> Result<serde_json::Value> {
+    ensure_node_modules()?;
+    let out = Command::new("node")
+        .arg("tests/browser/search-bytes.mjs")
+        .arg(dir)
+        .args(queries)
+        .current_dir(root())
+        .output()
+        .context("failed to run node tests/browser/search-bytes.mjs")?;
+    if !out.status.success() {
+        bail!(
+            "tests/browser/search-bytes.mjs failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let last = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string();
+    serde_json::from_str(&last).with_context(|| format!("search-bytes.mjs printed {last:?}"))
 }

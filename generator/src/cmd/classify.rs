@@ -263,7 +263,7 @@ impl Style {
 
 /// `s` with no control codes: text from a bounce (or a rule file) must never move the cursor, recolour the
 /// terminal or reverse the line, so control characters and bidirectional overrides are shown escaped.
-fn clean(s: &str) -> Cow<'_, str> {
+pub(crate) fn clean(s: &str) -> Cow<'_, str> {
     let unsafe_char =
         |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
     if !s.chars().any(unsafe_char) {

@@ -10,6 +10,7 @@ pub mod classify;
 pub mod init;
 pub mod links;
 pub mod new;
+pub mod search;
 pub mod serve;
 
 /// Writes a line to standard output and returns the error instead of panicking (`println!` panics when the

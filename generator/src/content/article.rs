@@ -145,6 +145,8 @@ pub struct Article {
     pub links: Vec<PlacedLink>,
     /// The body as plain text, for search.
     pub text: String,
+    /// The body's code blocks as plain text: searched, never a snippet.
+    pub code: String,
     /// How many `> [!UNVERIFIED]` callouts it has.
     pub unverified: usize,
     /// The "send this to your mail admin" block, when the front matter has one.
@@ -426,6 +428,7 @@ impl Article {
             anchors: rendered.anchors,
             links,
             text: rendered.text,
+            code: rendered.code,
             unverified: rendered.unverified,
             admin,
             broken,

@@ -73,8 +73,11 @@ pub struct Rendered {
     pub anchors: HashSet<String>,
     /// Internal links to check.
     pub links: Vec<Link>,
-    /// The text without markup, blocks separated by newlines: for search and snippets.
+    /// The text without markup and without code blocks, blocks separated by newlines: for search and snippets.
     pub text: String,
+    /// The text of the code blocks, one per line: searched (pasted bounces are often quoted there) but never
+    /// shown as a snippet, where a comment such as `# Gmail` would read as prose.
+    pub code: String,
     /// Problems found while rendering: byte offset in the markdown and message.
     pub problems: Vec<(usize, String)>,
     /// How many `> [!UNVERIFIED]` callouts (claims without a source) the document has.
@@ -200,7 +203,10 @@ impl<'a> Renderer<'a> {
                         CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or(""),
                         CodeBlockKind::Indented => "",
                     };
-                    self.push_text(&code);
+                    self.out.code.push_str(&code);
+                    if !code.ends_with('\n') {
+                        self.out.code.push('\n');
+                    }
                     vec![Event::Html(code_block(lang, &code).into())]
                 }
                 Event::Start(Tag::BlockQuote(Some(kind))) => {

@@ -13,12 +13,17 @@ pub struct Document<'a> {
     pub title: Cow<'a, str>,
     /// Summary (shown when no better snippet is found).
     pub summary: Cow<'a, str>,
-    /// Codes the page is about (weighted highest).
+    /// Codes the page covers.
     pub codes: Vec<Cow<'a, str>>,
+    /// The codes that are its subject (a code's own page, an article's `primary-codes`): weighted highest.
+    pub primary: Vec<Cow<'a, str>>,
     /// Tags and other keywords.
     pub keywords: Vec<Cow<'a, str>>,
-    /// The page's words as plain text (borrowed: articles and trees hold theirs).
+    /// The page's words as plain text (borrowed: articles and trees hold theirs): searched, and the source of
+    /// snippets.
     pub text: Cow<'a, str>,
+    /// Text that is searched but never shown as a snippet: the page's code blocks.
+    pub code: Cow<'a, str>,
     /// How much this kind of page counts (articles 1, others less).
     pub boost: f64,
 }
@@ -37,6 +42,7 @@ pub fn documents<'a>(lib: &'a Library, catalog: &'a Catalog<'_>) -> Vec<Document
             title: Cow::Borrowed(&a.title),
             summary: Cow::Borrowed(&a.summary),
             codes: borrow(&a.codes),
+            primary: borrow(&a.primary_codes),
             // Sisimai's newer names (`ratelimited`) find the article that explains each reason they cover (the
             // reason file's `article`), not every article that mentions the reason.
             keywords: a
@@ -52,6 +58,7 @@ pub fn documents<'a>(lib: &'a Library, catalog: &'a Catalog<'_>) -> Vec<Document
                 )
                 .collect(),
             text: Cow::Borrowed(&a.text),
+            code: Cow::Borrowed(&a.code),
             boost: 1.0,
         })
         .collect();
@@ -60,8 +67,10 @@ pub fn documents<'a>(lib: &'a Library, catalog: &'a Catalog<'_>) -> Vec<Document
         title: Cow::Borrowed(&t.title),
         summary: Cow::Borrowed(&t.summary),
         codes: Vec::new(),
+        primary: Vec::new(),
         keywords: Vec::new(),
         text: Cow::Borrowed(&t.text),
+        code: Cow::Borrowed(""),
         boost: 0.7,
     }));
     for c in &catalog.codes {
@@ -79,9 +88,13 @@ pub fn documents<'a>(lib: &'a Library, catalog: &'a Catalog<'_>) -> Vec<Document
             },
             summary: Cow::Borrowed(meaning),
             codes: vec![Cow::Borrowed(&c.code)],
+            primary: vec![Cow::Borrowed(&c.code)],
             keywords: Vec::new(),
             text: Cow::Borrowed(""),
-            boost: 0.5,
+            code: Cow::Borrowed(""),
+            // A code's page wins for the bare code (its code bonus), not for a pasted line that shares its
+            // title's words with the article about the failure.
+            boost: 0.35,
         });
     }
     docs

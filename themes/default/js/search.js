@@ -1,56 +1,87 @@
 // bouncebook search, in the browser and offline: reads the index `bouncebook build` wrote to search/ and ranks
-// pages for a query. The tokenizer and the ranking mirror generator/src/search.rs; change both together.
+// pages for a query. The ranking is decided by the generator (generator/src/search.rs): the index carries the
+// tokenizer's rules (patterns, stop words, folding) and each term's weight and posting scores, so this file
+// tokenizes by the index's rules and adds integers up, in the order `Index::search` does. The browser test
+// tests/browser/search.test.mjs checks the page ranks the query set exactly as Rust does.
 //
 // As a module it exports `search(query, limit, {text})` → [{url, title, snippet, marks}] (`marks` are [start, end)
 // ranges of the snippet to highlight). The checker widget imports it and calls `search(query, limit)`: snippets
-// then come from summaries. A small index (terms and titles) is loaded whole when this module loads, so the widget
-// fetches nothing later; a large one is fetched in parts, as queries need them. With `{text: true}` (the search
-// page) snippets come from the page text, fetched for the results shown.
+// then come from summaries. For the widget a small index (terms and titles) is loaded whole when this module
+// loads, so it fetches nothing later; the search page, and any site with a large index, fetch the parts each
+// query needs. With `{text: true}` (the search page) snippets come from the page's prose (never its code blocks),
+// fetched for the results shown.
 
 const BASE = new URL("../search/", import.meta.url);
 const ROOT = new URL("../", import.meta.url);
-const PREFIX_TERMS = 50;
 const SNIPPET = 180;
-const STOP = new Set([
-  "a", "about", "after", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "do", "for", "has",
-  "have", "if", "in", "into", "is", "it", "its", "of", "on", "or", "so", "that", "the", "their", "then",
-  "there", "these", "this", "to", "was", "we", "which", "with", "you",
-]);
-const WORD = /[\p{L}\p{N}]+(?:[._-][\p{L}\p{N}]+)*/gu;
+const SHOWN = 10;
 const ALNUM = /[\p{L}\p{N}]/u;
-const STATUS = /^\d\.\d{1,3}\.\d{1,3}$/;
-
-const keep = (t) => [...t].length >= 2 && !STOP.has(t);
-
-/** Search terms of `text`, as the generator makes them (see generator/src/search.rs `tokenize`). */
-export function tokenize(text) {
-  const out = [];
-  for (const m of String(text).matchAll(WORD)) {
-    const word = m[0].toLowerCase();
-    if (!/[._-]/.test(word)) {
-      if (keep(word)) out.push(word);
-      continue;
-    }
-    const emitted = [];
-    const emit = (t) => {
-      if (keep(t) && !emitted.includes(t)) emitted.push(t);
-    };
-    emit(word);
-    for (const part of word.split(/[-_]/)) {
-      if (part.includes(".") && !STATUS.test(part)) {
-        emit(part);
-        for (const piece of part.split(".")) emit(piece);
-      } else {
-        emit(part);
-      }
-    }
-    out.push(...emitted);
-  }
-  return out;
-}
 
 let loaded = 0;
 const files = new Map();
+
+const manifest = await fetch(new URL("index.json", BASE)).then((r) => {
+  if (!r.ok) throw new Error(`search/index.json: HTTP ${r.status}`);
+  return r.json();
+});
+loaded += JSON.stringify(manifest).length;
+const R = manifest.rules;
+const SKIP = new RegExp(R.skip, "gu");
+const WORD = new RegExp(R.word, "gu");
+const STATUS = new RegExp(R.status, "u");
+const HOST = new RegExp(R.host, "u");
+const FOLDABLE = new RegExp(R.foldable, "u");
+const STOP = new Set(R.stop);
+const REPLY = new RegExp(R.reply, "u");
+
+const keep = (t) => [...t].length >= R.min_term && !STOP.has(t);
+
+function fold(word) {
+  if (!FOLDABLE.test(word)) return word;
+  for (const [suffix, to] of R.fold) {
+    if (word.endsWith(suffix)) {
+      const stem = word.slice(0, word.length - suffix.length);
+      if ([...stem].length + [...to].length >= R.min_stem) return stem + to;
+    }
+  }
+  return word;
+}
+
+/** The terms of one lowercased word (generator/src/search/tokenize.rs `word_terms`). */
+function wordTerms(word) {
+  if (!/[._-]/.test(word)) {
+    const t = fold(word);
+    return keep(t) ? [t] : [];
+  }
+  if (STATUS.test(word) || HOST.test(word)) return keep(word) ? [word] : [];
+  const dash = word.indexOf("-");
+  if (dash >= 0 && REPLY.test(word.slice(0, dash)) && STATUS.test(word.slice(dash + 1))) {
+    return [word.slice(0, dash), word.slice(dash + 1)];
+  }
+  const emitted = [];
+  const emit = (t) => {
+    const f = fold(t);
+    if (keep(f) && !emitted.includes(f)) emitted.push(f);
+  };
+  emit(word);
+  for (const part of word.split(/[-_]/)) {
+    if (part.includes(".") && !STATUS.test(part)) {
+      emit(part);
+      for (const piece of part.split(".")) emit(piece);
+    } else {
+      emit(part);
+    }
+  }
+  return emitted;
+}
+
+/** Search terms of `text`, by the index's rules. */
+export function tokenize(text) {
+  const out = [];
+  const cleaned = String(text).toLowerCase().replace(SKIP, " ");
+  for (const m of cleaned.matchAll(WORD)) out.push(...wordTerms(m[0]));
+  return out;
+}
 
 /** Undoes the gzip the generator applied (files are named .bin, so no host or browser has undone it already). */
 async function gunzip(buffer) {
@@ -76,6 +107,10 @@ function fetchFile(name, kind) {
   return files.get(name);
 }
 
+const chunkName = (i) => `t-${manifest.chunks.hash}-${i}.bin`;
+const bucketName = (prefix, set, i) => `${prefix}-${set.hash}-${i}.bin`;
+
+/** A term chunk (generator/src/search.rs `encode_chunk`): term → {weight, covers, start, count}, and the terms in order. */
 function decodeChunk(buffer) {
   const b = new Uint8Array(buffer);
   const decoder = new TextDecoder();
@@ -97,15 +132,17 @@ function decodeChunk(buffer) {
     const len = varint();
     const term = decoder.decode(b.subarray(p, p + len));
     p += len;
+    const w = varint();
     const count = varint();
     const size = varint();
-    terms.set(term, { start: p, count });
+    terms.set(term, { weight: Math.floor(w / 2), covers: w % 2 === 1, start: p, count });
     list.push(term);
     p += size;
   }
   return { b, terms, list };
 }
 
+/** The postings of `term` in `chunk`: [[id, score byte], ...], ids ascending. */
 function postings(chunk, term) {
   const e = chunk.terms.get(term);
   if (!e) return null;
@@ -125,18 +162,20 @@ function postings(chunk, term) {
     id += v;
     out[i] = [id, b[p++]];
   }
-  return out;
+  return { ...e, list: out };
 }
 
-const manifest = await fetch(new URL("index.json", BASE)).then((r) => {
-  if (!r.ok) throw new Error(`search/index.json: HTTP ${r.status}`);
-  return r.json();
-});
-loaded += JSON.stringify(manifest).length;
-if (manifest.preload) {
+// The search page's own list of results, when this module runs as the search page's script.
+const list = typeof document !== "undefined" ? document.getElementById("search-results") : null;
+
+// The checker widget imports this module and must fetch nothing after it has loaded, so a small index is loaded
+// whole; the search page fetches only what each query needs.
+if (manifest.preload && !list) {
   await Promise.all([
-    ...manifest.chunks.map(([, name]) => fetchFile(name, "bin")),
-    ...manifest.docs.map(([, name]) => fetchFile(name, "json")),
+    ...manifest.chunks.first.map((_, i) => fetchFile(chunkName(i), "bin")),
+    ...Array.from({ length: Math.ceil(manifest.n / manifest.docs.per) }, (_, i) =>
+      fetchFile(bucketName("d", manifest.docs, i), "json"),
+    ),
   ]);
 }
 
@@ -146,113 +185,96 @@ export function loadedBytes() {
 }
 
 function chunkIndex(term) {
+  const first = manifest.chunks.first;
   let lo = 0;
-  let hi = manifest.chunks.length;
+  let hi = first.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (manifest.chunks[mid][0] <= term) lo = mid + 1;
+    if (first[mid] <= term) lo = mid + 1;
     else hi = mid;
   }
   return Math.max(0, lo - 1);
 }
 
-function compare(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Ranks documents: [[id, score], ...], best first (generator/src/search.rs `Index::search`). */
+/** Ranks documents: [[id, score], ...], best first (generator/src/search/query.rs `Index::search`). */
 async function rank(query, limit) {
   const terms = [...new Set(tokenize(query))];
-  if (!terms.length || !manifest.chunks.length) return { terms, ranked: [] };
+  const first = manifest.chunks.first;
+  if (!terms.length || !first.length) return { terms, ranked: [] };
   const need = new Set(terms.map(chunkIndex));
   const last = terms[terms.length - 1];
   const lastChunk = chunkIndex(last);
-  if (manifest.chunks[lastChunk + 1]?.[0].startsWith(last)) need.add(lastChunk + 1);
+  if (first[lastChunk + 1]?.startsWith(last)) need.add(lastChunk + 1);
   const chunks = new Map();
-  await Promise.all([...need].map(async (i) => chunks.set(i, await fetchFile(manifest.chunks[i][1], "bin"))));
-  const n = manifest.n;
+  await Promise.all([...need].map(async (i) => chunks.set(i, await fetchFile(chunkName(i), "bin"))));
   const score = new Map();
-  const matched = new Map();
-  const idf = (df) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  const covered = new Map();
+  let total = 0;
   terms.forEach((term, i) => {
     const exact = postings(chunks.get(chunkIndex(term)), term);
     if (exact) {
-      const w = idf(exact.length);
-      for (const [d, q] of exact) {
-        score.set(d, (score.get(d) ?? 0) + w * q);
-        matched.set(d, (matched.get(d) ?? 0) + 1);
+      const w = exact.weight;
+      if (exact.covers) total += w;
+      for (const [d, q] of exact.list) {
+        score.set(d, (score.get(d) ?? 0) + 2 * w * q);
+        if (exact.covers) covered.set(d, (covered.get(d) ?? 0) + w);
       }
     }
-    if (i === terms.length - 1 && [...term].length >= 3) {
-      const has = new Set(exact ? exact.map(([d]) => d) : []);
+    if (i === terms.length - 1 && [...term].length >= R.prefix_min) {
+      const has = new Set(exact ? exact.list.map(([d]) => d) : []);
       const best = new Map();
       let taken = 0;
-      outer: for (let c = chunkIndex(term); c < chunkIndex(term) + 2 && chunks.has(c); c++) {
+      const c0 = chunkIndex(term);
+      outer: for (let c = c0; c < c0 + 2 && chunks.has(c); c++) {
         const chunk = chunks.get(c);
         for (const other of chunk.list) {
-          if (compare(other, term) <= 0) continue;
-          if (taken >= PREFIX_TERMS || !other.startsWith(term)) break outer;
+          if (other <= term) continue;
+          if (taken >= R.prefix_terms || !other.startsWith(term)) break outer;
           taken++;
-          const list = postings(chunk, other);
-          const w = idf(list.length);
-          for (const [d, q] of list) {
+          const p = postings(chunk, other);
+          for (const [d, q] of p.list) {
             if (has.has(d)) continue;
-            const s = 0.5 * w * q;
+            const s = p.weight * q;
             if (s > (best.get(d) ?? 0)) best.set(d, s);
           }
         }
       }
-      for (const [d, s] of best) {
-        score.set(d, (score.get(d) ?? 0) + s);
-        matched.set(d, (matched.get(d) ?? 0) + 1);
-      }
+      for (const [d, s] of best) score.set(d, (score.get(d) ?? 0) + s);
     }
   });
-  const total = terms.length;
   const ranked = [...score]
     .filter(([, s]) => s > 0)
-    .map(([d, s]) => [d, (s * (1 + matched.get(d))) / (1 + total)])
+    .map(([d, s]) => [d, s * (1 + total + R.coverage * (covered.get(d) ?? 0))])
     .sort((a, b) => b[1] - a[1] || a[0] - b[0])
     .slice(0, limit);
   return { terms, ranked };
 }
 
-/** Row `id` of the buckets `list` ([[first id, file], ...]). */
-async function row(list, id) {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid][0] <= id) lo = mid + 1;
-    else hi = mid;
-  }
-  const [first, name] = list[lo - 1];
-  return (await fetchFile(name, "json"))[id - first];
+/** Row `id` of the bucket set `set` ({hash, per}) named `prefix`. */
+async function row(prefix, set, id) {
+  const i = Math.floor(id / set.per);
+  return (await fetchFile(bucketName(prefix, set, i), "json"))[id - i * set.per];
 }
 
-/** The part of `text` with the most query terms, and the ranges to mark. */
+/**
+ * The part of `text` with the most query terms, and the ranges to mark. A word is a hit when one of its terms
+ * (folded, as the index has them) is a query term, or begins with `prefix` (the last, maybe unfinished, word).
+ */
 export function snippet(text, terms, prefix) {
-  const lower = text.toLowerCase();
-  if (lower.length !== text.length) return { text: text.slice(0, SNIPPET), marks: [] };
+  const want = new Map(terms.map((t, k) => [t, k]));
   const hits = [];
-  terms.forEach((t, k) => {
-    let i = 0;
-    let found = 0;
-    while ((i = lower.indexOf(t, i)) >= 0 && found < 50) {
-      const before = i === 0 || !ALNUM.test(lower[i - 1]);
-      const end = i + t.length;
-      const after = end >= lower.length || !ALNUM.test(lower[end]) || (prefix && t === prefix);
-      if (before && after) {
-        let e = end;
-        if (prefix && t === prefix) while (e < lower.length && ALNUM.test(lower[e])) e++;
-        hits.push([i, e, k]);
-        found++;
-      }
-      i = end;
+  const cleaned = text.toLowerCase();
+  if (cleaned.length !== text.length) return { text: text.slice(0, SNIPPET), marks: [] };
+  for (const m of cleaned.matchAll(WORD)) {
+    let k = -1;
+    for (const t of wordTerms(m[0])) {
+      if (want.has(t)) k = want.get(t);
+      else if (prefix && t.startsWith(prefix)) k = want.get(prefix);
+      if (k >= 0) break;
     }
-  });
+    if (k >= 0) hits.push([m.index, m.index + m[0].length, k]);
+  }
   if (!hits.length) return null;
-  hits.sort((a, b) => a[0] - b[0]);
   // The window of SNIPPET characters holding the most distinct terms (first such window wins).
   let best = 0;
   let bestCount = 0;
@@ -282,6 +304,12 @@ export function snippet(text, terms, prefix) {
   return { text: lead + text.slice(start, end) + tail, marks };
 }
 
+/** The ranked URLs for `query`, relative to the site root, without fetching titles or snippets (for tests). */
+export async function rankedUrls(query, limit = 10) {
+  const { ranked } = await rank(query, limit);
+  return Promise.all(ranked.map(async ([id]) => (await row("d", manifest.docs, id))[0]));
+}
+
 /**
  * Searches the site: [{url, title, snippet, marks}], best first; URLs are absolute. With `text: true` the snippet
  * is the part of the page that best matches (its text is fetched); otherwise it comes from the summary.
@@ -289,11 +317,11 @@ export function snippet(text, terms, prefix) {
 export async function search(query, limit = 10, { text = false } = {}) {
   const { terms, ranked } = await rank(query, limit);
   const last = terms[terms.length - 1];
-  const prefix = last && [...last].length >= 3 ? last : null;
+  const prefix = last && [...last].length >= R.prefix_min ? last : null;
   return Promise.all(
     ranked.map(async ([id]) => {
-      const [url, title, summary] = await row(manifest.docs, id);
-      const body = text ? await row(manifest.texts, id) : "";
+      const [url, title, summary] = await row("d", manifest.docs, id);
+      const body = text ? await row("x", manifest.texts, id) : "";
       const s = (body ? snippet(body, terms, prefix) : null) ??
         snippet(summary, terms, prefix) ?? { text: summary, marks: [] };
       return { url: new URL(url, ROOT).href, title, snippet: s.text, marks: s.marks };
@@ -302,7 +330,6 @@ export async function search(query, limit = 10, { text = false } = {}) {
 }
 
 // The search page: #search-q, #search-status, #search-results. Results are built from text nodes, never HTML.
-const list = typeof document !== "undefined" ? document.getElementById("search-results") : null;
 if (list) {
   const input = document.getElementById("search-q");
   const status = document.getElementById("search-status");
@@ -314,7 +341,7 @@ if (list) {
       status.textContent = "Type or paste an error message, a code such as 5.7.1, or a few words.";
       return;
     }
-    const hits = await search(query, 20, { text: true });
+    const hits = await search(query, SHOWN, { text: true });
     if (mine !== seq) return;
     list.replaceChildren(
       ...hits.map((h) => {
@@ -337,8 +364,9 @@ if (list) {
       }),
     );
     status.textContent = hits.length
-      ? `${hits.length === 20 ? "The first 20" : hits.length} result${hits.length === 1 ? "" : "s"}.`
+      ? `${hits.length === SHOWN ? `The first ${SHOWN}` : hits.length} result${hits.length === 1 ? "" : "s"}.`
       : "Nothing found. Try the code alone (such as 550 or 5.7.1), or fewer words.";
+    list.dataset.query = query;
   };
   const query = new URLSearchParams(location.search).get("q") ?? "";
   input.value = query;

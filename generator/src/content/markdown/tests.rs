@@ -123,7 +123,11 @@ fn text_is_collected_for_search() {
             article_dir: None,
         },
     );
-    assert_eq!(r.text, "Fix\nUse 587 now.\n550 5.7.1 denied\n");
+    assert_eq!(r.text, "Fix\nUse 587 now.\n");
+    assert_eq!(
+        r.code, "550 5.7.1 denied\n",
+        "code blocks are searched apart from the prose"
+    );
 }
 
 #[test]
