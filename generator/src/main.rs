@@ -231,9 +231,7 @@ fn classify_cmd(
         },
         None => Pages::Sources,
     };
-    let color = format == Format::Human
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = format == Format::Human && classify::colour_wanted(std::io::stdout().is_terminal());
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failed = 0;
