@@ -6,12 +6,14 @@
 //! everything was written. Nothing here reads a source file.
 
 use crate::load::Site;
+use crate::memo::{Fingerprint, Memo};
 use crate::output::{Files, HtmlOptions, Output, Policy};
 use crate::pages::Catalog;
 use crate::render::Renderer;
 use crate::search;
 use crate::widget;
 use anyhow::{Context, Result, anyhow};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// A query typical of what readers paste, used to report what one search loads.
@@ -142,7 +144,7 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildReport> {
     };
     let out = Output::begin(&site.settings.output, html_options(options), &policy)?;
     let removed = out.removed().to_vec();
-    let (mut report, out) = build_into(site, out)?;
+    let (mut report, out) = build_into(site, out, None)?;
     report.removed = removed;
     let swap = Instant::now();
     out.finish()?;
@@ -164,13 +166,21 @@ pub fn check_templates(site: &Site) -> Vec<crate::error::ContentError> {
         theme,
         widget: widget::is_built(),
         tree_shapes: crate::render::tree_shapes(&site.library),
+        memo: None,
+        theme_key: site.theme_key,
     };
     renderer.check_samples()
 }
 
-/// Builds a site into memory (for `serve`): the files by output path.
-pub fn build_in_memory(site: &Site, options: &BuildOptions) -> Result<(BuildReport, Files)> {
-    let (report, out) = build_into(site, Output::in_memory(html_options(options)))?;
+/// Builds a site into memory (for `serve`): the files by output path. With a `memo`, what an earlier build
+/// made from the same values is taken from it instead of made again (the files are the same either way).
+pub fn build_in_memory(
+    site: &Site,
+    options: &BuildOptions,
+    memo: Option<&Arc<Memo>>,
+) -> Result<(BuildReport, Files)> {
+    let out = Output::in_memory(html_options(options), memo.cloned());
+    let (report, out) = build_into(site, out, memo.map(|m| &**m))?;
     Ok((report, out.into_files()))
 }
 
@@ -182,7 +192,7 @@ fn html_options(options: &BuildOptions) -> HtmlOptions {
 }
 
 /// Writes every file of the site into `out`.
-fn build_into(site: &Site, out: Output) -> Result<(BuildReport, Output)> {
+fn build_into(site: &Site, out: Output, memo: Option<&Memo>) -> Result<(BuildReport, Output)> {
     let started = Instant::now();
     let mut timings = Vec::new();
     let mut stage = Instant::now();
@@ -205,15 +215,23 @@ fn build_into(site: &Site, out: Output) -> Result<(BuildReport, Output)> {
         theme,
         widget: widget::is_built(),
         tree_shapes: crate::render::tree_shapes(lib),
+        memo,
+        theme_key: site.theme_key,
     };
     // The index is independent of the pages: build it while they render.
     let ((index, index_time), (pages, pages_time)) = rayon::join(
         || {
             let t = Instant::now();
-            (
-                search::build(&search::documents(lib, &catalog)),
-                t.elapsed(),
-            )
+            let docs = search::documents(lib, &catalog);
+            let index = match memo {
+                // The index is a function of the documents it covers.
+                Some(m) => m.index.get_or(
+                    Fingerprint::new("search index").debug(&docs).finish(),
+                    || Arc::new(search::build(&docs)),
+                ),
+                None => Arc::new(search::build(&docs)),
+            };
+            (index, t.elapsed())
         },
         || {
             let t = Instant::now();

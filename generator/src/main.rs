@@ -64,6 +64,9 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
+        /// Build every page on every change, not only the pages a change touches (slower; to compare).
+        #[arg(long)]
+        full_rebuilds: bool,
     },
     /// Report every problem in the site's content, rules and theme as file:line:col, without building.
     Check {
@@ -152,8 +155,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             },
         ),
         Command::Init { dir } => cmd::init::run(&dir),
-        Command::Serve { root, port, bind } => {
-            cmd::serve::serve(cmd::serve::ServeOptions { root, bind, port })?;
+        Command::Serve {
+            root,
+            port,
+            bind,
+            full_rebuilds,
+        } => {
+            cmd::serve::serve(cmd::serve::ServeOptions {
+                root,
+                bind,
+                port,
+                full_rebuilds,
+            })?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { root } => cmd::check::run(&root),

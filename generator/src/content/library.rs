@@ -9,9 +9,11 @@ use super::content_ref::ContentRef;
 use super::tree::DecisionTree;
 use crate::config::Settings;
 use crate::error::ContentError;
+use crate::memo::{Fingerprint, Memo};
 use diagnosis::{RuleSet, Source};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// Everything a site's content says.
 #[derive(Debug)]
@@ -47,18 +49,50 @@ pub(crate) struct SourceFile {
 impl Library {
     /// Parses articles, trees and rule files (each list sorted by path). Returns the library, holding whatever
     /// could be read, and every problem found in the files, in no particular order.
+    #[cfg(test)]
     pub(crate) fn new(
         articles: &[SourceFile],
         trees: &[SourceFile],
         rule_files: &[SourceFile],
     ) -> (Library, Vec<ContentError>) {
+        Library::new_with(articles, trees, rule_files, None)
+    }
+
+    /// [`Library::new`], taking from `memo` the files parsed before with the same path and text (`serve`).
+    pub(crate) fn new_with(
+        articles: &[SourceFile],
+        trees: &[SourceFile],
+        rule_files: &[SourceFile],
+        memo: Option<&Memo>,
+    ) -> (Library, Vec<ContentError>) {
+        let key = |kind: &str, f: &SourceFile| {
+            Fingerprint::new(kind)
+                .bytes(f.source.as_bytes())
+                .bytes(f.display.as_bytes())
+                .bytes(f.text.as_bytes())
+                .finish()
+        };
         let parsed_articles: Vec<(Option<Article>, Vec<ContentError>)> = articles
             .par_iter()
-            .map(|f| Article::parse(&f.source, &f.display, &f.text))
+            .map(|f| {
+                let parse = || Article::parse(&f.source, &f.display, &f.text);
+                match memo {
+                    Some(m) => {
+                        (*m.articles.get_or(key("article", f), || Arc::new(parse()))).clone()
+                    }
+                    None => parse(),
+                }
+            })
             .collect();
         let parsed_trees: Vec<(Option<DecisionTree>, Vec<ContentError>)> = trees
             .par_iter()
-            .map(|f| DecisionTree::parse(&f.source, &f.display, &f.text))
+            .map(|f| {
+                let parse = || DecisionTree::parse(&f.source, &f.display, &f.text);
+                match memo {
+                    Some(m) => (*m.trees.get_or(key("tree", f), || Arc::new(parse()))).clone(),
+                    None => parse(),
+                }
+            })
             .collect();
         let mut errors = Vec::new();
         let mut unreadable = HashSet::new();
@@ -101,7 +135,19 @@ impl Library {
                 .collect();
             // What loaded, beside every problem: `serve` keeps previewing with the rules that are sound while
             // the writer fixes the rest (a build still fails on any problem).
-            let (rules, rule_errors) = RuleSet::from_sources_lenient(&sources);
+            let load = || RuleSet::from_sources_lenient(&sources);
+            let (rules, rule_errors) = match memo {
+                Some(m) => {
+                    let key = rule_files
+                        .iter()
+                        .fold(Fingerprint::new("rules"), |k, f| {
+                            k.bytes(f.display.as_bytes()).bytes(f.text.as_bytes())
+                        })
+                        .finish();
+                    (*m.rules.get_or(key, || Arc::new(load()))).clone()
+                }
+                None => load(),
+            };
             errors.extend(rule_errors.iter().map(ContentError::from_rule));
             rules
         };
@@ -153,6 +199,11 @@ impl Library {
             ContentRef::Tree(slug) => self.tree(&slug),
             ContentRef::Article(_) => None,
         }
+    }
+
+    /// The files that exist but could not be read as pages (their problems are reported).
+    pub(crate) fn unreadable(&self) -> impl Iterator<Item = &ContentRef> {
+        self.unreadable.iter()
     }
 
     /// Whether the file `reference` names exists but could not be read (its problems are reported already).
