@@ -65,6 +65,8 @@ pub struct BuildReport {
     pub timings: Vec<(&'static str, Duration)>,
     /// What replacing the output removed that bouncebook had not made (`--force`).
     pub removed: Vec<String>,
+    /// Whether the search index written is the last build's, the new one still to build (`serve` only).
+    pub index_pending: bool,
 }
 
 impl std::fmt::Display for BuildReport {
@@ -144,7 +146,7 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildReport> {
     };
     let out = Output::begin(&site.settings.output, html_options(options), &policy)?;
     let removed = out.removed().to_vec();
-    let (mut report, out) = build_into(site, out, None)?;
+    let (mut report, out) = build_into(site, out, IndexPlan::Build)?;
     report.removed = removed;
     let swap = Instant::now();
     out.finish()?;
@@ -174,14 +176,33 @@ pub fn check_templates(site: &Site) -> Vec<crate::error::ContentError> {
 
 /// Builds a site into memory (for `serve`): the files by output path. With a `memo`, what an earlier build
 /// made from the same values is taken from it instead of made again (the files are the same either way).
+///
+/// With `defer_index` too, when the documents the search index covers changed, the last build's index is
+/// written instead of a new one and [`BuildReport::index_pending`] says so: `serve` puts the pages up first and
+/// builds again, with `defer_index` off, for the index.
 pub fn build_in_memory(
     site: &Site,
     options: &BuildOptions,
     memo: Option<&Arc<Memo>>,
+    defer_index: bool,
 ) -> Result<(BuildReport, Files)> {
     let out = Output::in_memory(html_options(options), memo.cloned());
-    let (report, out) = build_into(site, out, memo.map(|m| &**m))?;
+    let plan = match memo {
+        Some(m) => IndexPlan::Memo(m, defer_index),
+        None => IndexPlan::Build,
+    };
+    let (report, out) = build_into(site, out, plan)?;
     Ok((report, out.into_files()))
+}
+
+/// How a build gets its search index.
+#[derive(Clone, Copy)]
+enum IndexPlan<'a> {
+    /// Builds it.
+    Build,
+    /// Takes it from the memo when the documents are the same; else builds it, or, when deferring, takes the
+    /// last one.
+    Memo(&'a Memo, bool),
 }
 
 fn html_options(options: &BuildOptions) -> HtmlOptions {
@@ -192,7 +213,11 @@ fn html_options(options: &BuildOptions) -> HtmlOptions {
 }
 
 /// Writes every file of the site into `out`.
-fn build_into(site: &Site, out: Output, memo: Option<&Memo>) -> Result<(BuildReport, Output)> {
+fn build_into(site: &Site, out: Output, plan: IndexPlan<'_>) -> Result<(BuildReport, Output)> {
+    let memo = match plan {
+        IndexPlan::Memo(m, _) => Some(m),
+        IndexPlan::Build => None,
+    };
     let started = Instant::now();
     let mut timings = Vec::new();
     let mut stage = Instant::now();
@@ -219,17 +244,24 @@ fn build_into(site: &Site, out: Output, memo: Option<&Memo>) -> Result<(BuildRep
         theme_key: site.theme_key,
     };
     // The index is independent of the pages: build it while they render.
-    let ((index, index_time), (pages, pages_time)) = rayon::join(
+    let (((index, index_pending), index_time), (pages, pages_time)) = rayon::join(
         || {
             let t = Instant::now();
             let docs = search::documents(lib, &catalog);
-            let index = match memo {
+            let index = match plan {
+                IndexPlan::Build => (Arc::new(search::build(&docs)), false),
                 // The index is a function of the documents it covers.
-                Some(m) => m.index.get_or(
-                    Fingerprint::new("search index").debug(&docs).finish(),
-                    || Arc::new(search::build(&docs)),
-                ),
-                None => Arc::new(search::build(&docs)),
+                IndexPlan::Memo(m, defer) => {
+                    let key = Fingerprint::new("search index").debug(&docs).finish();
+                    match m.last_index() {
+                        Some(last) if defer && !m.index.contains(key) => (last, true),
+                        _ => {
+                            let index = m.index.get_or(key, || Arc::new(search::build(&docs)));
+                            m.set_last_index(&index);
+                            (index, false)
+                        }
+                    }
+                }
             };
             (index, t.elapsed())
         },
@@ -270,6 +302,7 @@ fn build_into(site: &Site, out: Output, memo: Option<&Memo>) -> Result<(BuildRep
         elapsed: started.elapsed(),
         timings,
         removed: Vec::new(),
+        index_pending,
     };
     Ok((report, out))
 }

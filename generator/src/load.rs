@@ -26,7 +26,7 @@ pub struct Site {
     pub errors: Vec<ContentError>,
     /// The templates and assets, or the template that does not compile. That stops `serve` as well as
     /// `build`, where a content problem stops only `build`.
-    pub(crate) theme: Result<Theme, ContentError>,
+    pub(crate) theme: Result<Arc<Theme>, ContentError>,
     /// A fingerprint of the theme's files: a rendered page is a function of it and the page's values.
     pub(crate) theme_key: Key,
 }
@@ -149,7 +149,7 @@ fn read_content(
 fn read_theme(
     settings: &Settings,
     memo: Option<&Memo>,
-) -> Result<(Result<Theme, ContentError>, Key)> {
+) -> Result<(Result<Arc<Theme>, ContentError>, Key)> {
     let mut files = Vec::new();
     let mut statics = Vec::new();
     for layer in theme::layers(settings) {
@@ -194,9 +194,10 @@ fn read_theme(
         key = key.bytes(rel.as_bytes()).bytes(bytes);
     }
     let key = key.finish();
+    let compile = || Theme::new(files, statics).map(Arc::new);
     let theme = match memo {
-        Some(m) => (*m.theme.get_or(key, || Arc::new(Theme::new(files, statics)))).clone(),
-        None => Theme::new(files, statics),
+        Some(m) => m.theme.get_or(key, compile),
+        None => compile(),
     };
     Ok((theme, key))
 }

@@ -15,9 +15,10 @@ use crate::content::article::Article;
 use crate::content::tree::DecisionTree;
 use crate::error::ContentError;
 use crate::theme::Theme;
+use foldhash::quality::{FixedState, FoldHasher};
 use std::collections::HashMap;
 use std::fmt;
-use std::hash::{DefaultHasher, Hasher};
+use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -25,21 +26,22 @@ use std::sync::{Arc, Mutex};
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Key(u64, u64);
 
-/// Builds a [`Key`]: two SipHash streams with different starts, fed the same parts. Values that format with
-/// `Debug` can be fed without being serialised first ([`Fingerprint::debug`]).
+/// Builds a [`Key`]: two foldhash streams with different fixed seeds, fed the same parts. Values that format
+/// with `Debug` can be fed without being serialised first ([`Fingerprint::debug`]). foldhash rather than std's
+/// SipHash: a page's values arrive as thousands of small pieces, where SipHash took most of a rebuild's time;
+/// nobody has a reason to make collisions on their own site, so a fast hash's 2 × 64 bits are enough.
 pub struct Fingerprint {
-    a: DefaultHasher,
-    b: DefaultHasher,
+    a: FoldHasher<'static>,
+    b: FoldHasher<'static>,
 }
 
 impl Fingerprint {
     /// A fingerprint for values of one kind (`kind` keeps kinds apart).
     pub fn new(kind: &str) -> Fingerprint {
-        let mut f = Fingerprint {
-            a: DefaultHasher::new(),
-            b: DefaultHasher::new(),
+        let f = Fingerprint {
+            a: FixedState::with_seed(0x6f75_6e63_6562_6f6b).build_hasher(),
+            b: FixedState::with_seed(0x9e37_79b9_7f4a_7c15).build_hasher(),
         };
-        f.b.write(b"bouncebook memo, second stream");
         f.bytes(kind.as_bytes())
     }
 
@@ -139,6 +141,12 @@ impl<V: Clone> Table<V> {
         Ok(v)
     }
 
+    /// Whether the table holds a value under `key`.
+    pub(crate) fn contains(&self, key: Key) -> bool {
+        let t = self.tables.lock().unwrap_or_else(|e| e.into_inner());
+        t.0.contains_key(&key) || t.1.contains_key(&key)
+    }
+
     /// Starts a new build: this build's values become the last, and the counts start again.
     fn next_build(&self) {
         let mut t = self.tables.lock().unwrap_or_else(|e| e.into_inner());
@@ -164,11 +172,13 @@ type Shared<T> = Arc<T>;
 pub struct Memo {
     pub(crate) articles: Table<Shared<(Option<Article>, Vec<ContentError>)>>,
     pub(crate) trees: Table<Shared<(Option<DecisionTree>, Vec<ContentError>)>>,
-    pub(crate) rules: Table<Shared<(diagnosis::RuleSet, Vec<diagnosis::RuleError>)>>,
-    pub(crate) theme: Table<Shared<Result<Theme, ContentError>>>,
+    pub(crate) rules: Table<(Shared<diagnosis::RuleSet>, Vec<diagnosis::RuleError>)>,
+    pub(crate) theme: Table<Result<Shared<Theme>, ContentError>>,
     pub(crate) pages: Table<Shared<Vec<u8>>>,
     pub(crate) html: Table<Shared<Vec<u8>>>,
     pub(crate) index: Table<Shared<crate::search::Index>>,
+    /// The search index the last build wrote, for a build that defers the new one.
+    last_index: Mutex<Option<Shared<crate::search::Index>>>,
 }
 
 impl fmt::Debug for Memo {
@@ -189,6 +199,19 @@ impl Memo {
         self.pages.next_build();
         self.html.next_build();
         self.index.next_build();
+    }
+
+    /// The search index the last build wrote.
+    pub(crate) fn last_index(&self) -> Option<Shared<crate::search::Index>> {
+        self.last_index
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Records the search index a build wrote.
+    pub(crate) fn set_last_index(&self, index: &Shared<crate::search::Index>) {
+        *self.last_index.lock().unwrap_or_else(|e| e.into_inner()) = Some(index.clone());
     }
 
     /// What the build since [`Memo::next_build`] did: templates rendered and reused, for `serve`'s message.

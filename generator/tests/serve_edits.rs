@@ -60,7 +60,7 @@ fn shows(files: &BTreeMap<String, Vec<u8>>, path: &str, text: &str) -> bool {
 fn an_edit_rerenders_what_shows_the_article_and_serve_equals_a_full_build() {
     let site = site_copy("basic", "serve-edits");
     let serve = Serve::start(&site, &[]);
-    let first = serve.wait_for(|s| s.pages > 0);
+    let first = serve.wait_for(|s| s.pages > 0 && !s.pending);
     let before = serve.files();
     assert!(shows(
         &before,
@@ -69,7 +69,8 @@ fn an_edit_rerenders_what_shows_the_article_and_serve_equals_a_full_build() {
     ));
 
     edit(&site, ARTICLE, OLD_TITLE, NEW_TITLE);
-    let after_edit = serve.wait_for(|s| s.pages > first.pages && s.errors.is_none());
+    // Once the search index, built after the pages, is in too.
+    let after_edit = serve.wait_for(|s| s.pages > first.pages && s.errors.is_none() && !s.pending);
     let after = serve.files();
 
     // The article's own page, and the pages that list it or show its title.

@@ -1,5 +1,6 @@
 //! `cargo xtask bench`: classifier throughput over the corpus (single thread), large-input scaling, and, when
-//! Sisimai (Debian's libsisimai-perl) is installed, Sisimai on the same files in the same run. With `--sites`,
+//! Sisimai (Debian's libsisimai-perl) is installed, Sisimai on the same files in the same run; then how fast an
+//! edit shows under `bouncebook serve` ([`crate::serve_bench`], alone with `--serve`). With `--sites`,
 //! the site build against Hugo, Pagefind and mdBook instead (see [`crate::sites`]).
 
 use anyhow::{Context, Result};
@@ -11,8 +12,11 @@ pub fn run(args: &[String]) -> Result<()> {
     if args.iter().any(|a| a == "--sites") {
         return crate::sites::run(&crate::sites::Options::parse(args)?);
     }
+    if args.iter().any(|a| a == "--serve") {
+        return crate::serve_bench::run();
+    }
     if let Some(a) = args.first() {
-        anyhow::bail!("unknown option `{a}` for bench (expected nothing, or --sites)");
+        anyhow::bail!("unknown option `{a}` for bench (expected nothing, --serve or --sites)");
     }
     let corpus = crate::accuracy::corpus_dir();
     let files = corpus_files(&corpus.join("emails"))?;
@@ -52,6 +56,9 @@ pub fn run(args: &[String]) -> Result<()> {
         ),
         Ok(None) => println!("sisimai: not installed (apt-get install libsisimai-perl), skipped"),
         Err(e) => println!("sisimai: could not run: {e:#}"),
+    }
+    if let Err(e) = crate::serve_bench::run() {
+        println!("serve edits: could not run ({e:#})");
     }
     if let Err(e) = widget() {
         println!("checker in the browser: could not run ({e:#})");

@@ -5,5 +5,6 @@ pub mod bench;
 pub mod browser;
 pub mod ci;
 pub mod lines;
+pub mod serve_bench;
 pub mod sites;
 pub mod wasm;

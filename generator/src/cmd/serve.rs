@@ -55,6 +55,8 @@ struct State {
     pages: u64,
     /// The problems of the latest build, if any.
     errors: Option<String>,
+    /// Whether the search index of the latest build is still being built (the last one is served meanwhile).
+    pending: bool,
     /// The pages being served.
     files: Arc<Files>,
 }
@@ -105,7 +107,9 @@ pub fn serve(options: ServeOptions) -> Result<()> {
 }
 
 /// Loads and builds the site, then tells waiting pages. Errors go to the terminal and to the pages. With a
-/// `memo`, only what the change touched is parsed and rendered again.
+/// `memo`, only what the change touched is parsed and rendered again, and when the change reaches the search
+/// index, the pages go up first, with the last index, and the index follows (no page shows the index, so the
+/// page being edited reloads without waiting for it, and nothing reloads for the index).
 fn rebuild(root: &Path, base_url: &str, shared: &Shared, memo: Option<&Arc<Memo>>) {
     let started = Instant::now();
     let (version, last) = {
@@ -118,9 +122,15 @@ fn rebuild(root: &Path, base_url: &str, shared: &Shared, memo: Option<&Arc<Memo>
     if let Some(m) = memo {
         m.next_build();
     }
-    // (new pages, problems)
-    let result = (|| -> Result<(Option<Files>, Option<String>)> {
-        let site = match load_site_with(
+    let options = BuildOptions {
+        minify: true,
+        inject: Some(LIVE_TAG.to_string()),
+        force: false,
+    };
+    let mut site = None;
+    // (new pages, problems, whether the search index is still to build)
+    let result = (|| -> Result<(Option<Files>, Option<String>, bool)> {
+        let loaded = match load_site_with(
             root,
             Overrides {
                 output: None,
@@ -129,19 +139,11 @@ fn rebuild(root: &Path, base_url: &str, shared: &Shared, memo: Option<&Arc<Memo>
             memo.map(|m| &**m),
         )? {
             Ok(site) => site,
-            Err(errors) => return Ok((None, Some(join(&errors)))),
+            Err(errors) => return Ok((None, Some(join(&errors)), false)),
         };
-        let problems = (!site.errors.is_empty()).then(|| join(&site.errors));
-        let (report, mut files) = build_in_memory(
-            &site,
-            &BuildOptions {
-                minify: true,
-                inject: Some(LIVE_TAG.to_string()),
-                force: false,
-            },
-            memo,
-        )?;
-        keep_last_good(&site.library, &last, &mut files);
+        let problems = (!loaded.errors.is_empty()).then(|| join(&loaded.errors));
+        let (report, mut files) = build_in_memory(&loaded, &options, memo, true)?;
+        keep_last_good(&loaded.library, &last, &mut files);
         let rendered = memo
             .map(|m| {
                 let (made, all) = m.rendered();
@@ -153,11 +155,13 @@ fn rebuild(root: &Path, base_url: &str, shared: &Shared, memo: Option<&Arc<Memo>
             report.pages,
             started.elapsed().as_millis()
         );
-        Ok((Some(files), problems))
+        let pending = report.index_pending;
+        site = Some(loaded);
+        Ok((Some(files), problems, pending))
     })();
-    let (files, errors) = match result {
+    let (files, errors, pending) = match result {
         Ok(done) => done,
-        Err(e) => (None, Some(format!("error: {e:#}"))),
+        Err(e) => (None, Some(format!("error: {e:#}")), false),
     };
     if let Some(errors) = &errors {
         eprintln!("{errors}");
@@ -174,6 +178,28 @@ fn rebuild(root: &Path, base_url: &str, shared: &Shared, memo: Option<&Arc<Memo>
             }
         }
         s.errors = errors;
+        s.pending = pending;
+    }
+    changed.notify_all();
+    let (Some(site), Some(m), true) = (site, memo, pending) else {
+        return;
+    };
+    let started = Instant::now();
+    m.next_build();
+    let finished = build_in_memory(&site, &options, memo, false);
+    if let Ok(mut s) = state.lock() {
+        match finished {
+            Ok((_, mut files)) => {
+                keep_last_good(&site.library, &last, &mut files);
+                s.files = Arc::new(files);
+                eprintln!(
+                    "search index rebuilt in {} ms",
+                    started.elapsed().as_millis()
+                );
+            }
+            Err(e) => eprintln!("error: the search index: {e:#}"),
+        }
+        s.pending = false;
     }
     changed.notify_all();
 }
@@ -370,6 +396,7 @@ fn respond(request: tiny_http::Request, shared: &Shared) -> Result<()> {
             "version": guard.version,
             "output": guard.output,
             "pages": guard.pages,
+            "pending": guard.pending,
             "errors": guard.errors,
         })
         .to_string();

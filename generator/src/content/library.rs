@@ -22,8 +22,9 @@ pub struct Library {
     pub articles: Vec<Article>,
     /// Decision trees, sorted by slug.
     pub trees: Vec<DecisionTree>,
-    /// The rules: the site's own, or the bundled ones when it has none.
-    pub rules: RuleSet,
+    /// The rules: the site's own, or the bundled ones when it has none (shared: `serve` keeps them from one
+    /// build to the next while the rule files stay the same).
+    pub rules: Arc<RuleSet>,
     /// Whether [`Library::rules`] are the site's own (from `content/rules/`).
     pub(crate) own_rules: bool,
     article_index: HashMap<String, usize>,
@@ -119,10 +120,10 @@ impl Library {
 
         let rules = if rule_files.is_empty() {
             match RuleSet::try_bundled() {
-                Ok(set) => set.clone(),
+                Ok(set) => Arc::new(set.clone()),
                 Err(rule_errors) => {
                     errors.extend(rule_errors.iter().map(ContentError::from_rule));
-                    RuleSet::default()
+                    Arc::new(RuleSet::default())
                 }
             }
         } else {
@@ -135,7 +136,10 @@ impl Library {
                 .collect();
             // What loaded, beside every problem: `serve` keeps previewing with the rules that are sound while
             // the writer fixes the rest (a build still fails on any problem).
-            let load = || RuleSet::from_sources_lenient(&sources);
+            let load = || {
+                let (rules, errors) = RuleSet::from_sources_lenient(&sources);
+                (Arc::new(rules), errors)
+            };
             let (rules, rule_errors) = match memo {
                 Some(m) => {
                     let key = rule_files
@@ -144,7 +148,7 @@ impl Library {
                             k.bytes(f.display.as_bytes()).bytes(f.text.as_bytes())
                         })
                         .finish();
-                    (*m.rules.get_or(key, || Arc::new(load()))).clone()
+                    m.rules.get_or(key, load)
                 }
                 None => load(),
             };

@@ -31,6 +31,8 @@ pub struct State {
     pub output: i64,
     pub pages: i64,
     pub errors: Option<String>,
+    /// Whether the search index is still being built after the pages went up.
+    pub pending: bool,
 }
 
 impl Serve {
@@ -124,9 +126,9 @@ impl Serve {
         (status, String::from_utf8_lossy(&body).into_owned())
     }
 
-    /// The state once it differs from `since` (-1: at once).
+    /// The state once its version differs from `since` (-1: at once), or after a quarter of a second.
     pub fn state(&self, since: i64) -> State {
-        let (status, body) = self.text(&format!("/__bouncebook/events?since={since}"));
+        let (status, body) = self.text(&format!("/__bouncebook/events?since={since}&wait=250"));
         assert_eq!(status, 200, "{body}");
         let v: serde_json::Value = serde_json::from_str(&body).expect("json");
         State {
@@ -134,6 +136,7 @@ impl Serve {
             output: v["output"].as_i64().unwrap_or(-1),
             pages: v["pages"].as_i64().unwrap_or(-1),
             errors: v["errors"].as_str().map(str::to_string),
+            pending: v["pending"].as_bool().unwrap_or(false),
         }
     }
 
