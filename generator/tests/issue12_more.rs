@@ -210,3 +210,104 @@ fn a_flag_error_names_the_flag() {
         );
     }
 }
+
+// Item 13: classify on every core, in order; shell completions.
+
+#[test]
+fn classify_over_many_files_keeps_their_order() {
+    let dir = tempdir("issue12-order");
+    let inputs = dir.join("in");
+    let reasons = [
+        "550 5.1.1 <{}>: Recipient address rejected: User unknown",
+        "552 5.2.2 <{}>: Mailbox is full",
+        "554 5.7.1 <{}>: Relay access denied",
+    ];
+    let n = 300;
+    for i in 0..n {
+        let line = reasons[i % reasons.len()].replace("{}", &format!("user{i:04}@example.org"));
+        // Some inputs are much larger than others, so workers finish out of order.
+        let padding = if i % 7 == 0 {
+            "Received: from relay.example.net by mx.example.org\n".repeat(4000)
+        } else {
+            String::new()
+        };
+        // Nested folders: the order is the sorted path order, folders included.
+        let path = inputs.join(format!("{}/{i:04}.txt", i % 3));
+        write(&path, &format!("{padding}{line}\n"));
+    }
+    let mut cmd = bin();
+    cmd.env("RAYON_NUM_THREADS", "4")
+        .current_dir(&dir)
+        .args(["classify", "--format", "jsonl", "in"]);
+    let out = cmd.output().expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut expected: Vec<(String, usize)> = (0..n)
+        .map(|i| (format!("in/{}/{i:04}.txt", i % 3), i))
+        .collect();
+    expected.sort();
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert_eq!(lines.len(), n);
+    for (line, (path, i)) in lines.iter().zip(&expected) {
+        assert_eq!(line["input"], path.as_str());
+        assert_eq!(
+            line["bounces"][0]["recipient"],
+            format!("user{i:04}@example.org"),
+            "{path}: its own answer"
+        );
+    }
+    // Human output, in the same order.
+    let human = run_in(&dir, &["classify", "in"]);
+    let heads: Vec<String> = stdout(&human)
+        .lines()
+        .filter(|l| !l.starts_with(' '))
+        .map(str::to_string)
+        .collect();
+    let paths: Vec<String> = expected.iter().map(|(p, _)| p.clone()).collect();
+    assert_eq!(heads, paths);
+}
+
+#[test]
+fn completions_for_bash_zsh_and_fish() {
+    let dir = tempdir("issue12-completions");
+    let script = |shell: &str| {
+        let out = run_in(&dir, &["completions", shell]);
+        assert!(out.status.success(), "{shell}: {}", stderr(&out));
+        stdout(&out)
+    };
+    let bash = script("bash");
+    write(&dir.join("bouncebook.bash"), &bash);
+    // Bash itself completes `bouncebook cl` and `bouncebook classify --for` with the script.
+    let complete = |words: &str, cword: usize| {
+        let out = std::process::Command::new("bash")
+            .current_dir(&dir)
+            .arg("-c")
+            .arg(format!(
+                "source ./bouncebook.bash; COMP_WORDS=({words}); COMP_CWORD={cword}; \
+                 _bouncebook bouncebook \"${{COMP_WORDS[$COMP_CWORD]}}\" \"${{COMP_WORDS[$COMP_CWORD-1]}}\"; \
+                 printf '%s\\n' \"${{COMPREPLY[@]}}\""
+            ))
+            .output()
+            .expect("bash");
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    };
+    assert_eq!(complete("bouncebook cl", 1).trim(), "classify");
+    assert!(
+        complete("bouncebook classify --for", 2)
+            .lines()
+            .any(|l| l == "--format"),
+        "classify's flags"
+    );
+    let zsh = script("zsh");
+    assert!(zsh.starts_with("#compdef bouncebook"), "{zsh:.80}");
+    assert!(zsh.contains("classify") && zsh.contains("--reason-names"));
+    let fish = script("fish");
+    assert!(fish.contains("complete -c bouncebook") && fish.contains("classify"));
+    // An unknown shell is a usage error naming the ones there are.
+    let out = run_in(&dir, &["completions", "tcsh"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("bash") && stderr(&out).contains("fish"));
+}
