@@ -57,12 +57,53 @@ pub fn run(args: &[String]) -> Result<()> {
         Ok(None) => println!("sisimai: not installed (apt-get install libsisimai-perl), skipped"),
         Err(e) => println!("sisimai: could not run: {e:#}"),
     }
+    if let Err(e) = cli_cores(&corpus.join("emails"), inputs.len()) {
+        println!("classify on every core: could not run ({e:#})");
+    }
     if let Err(e) = crate::serve_bench::run() {
         println!("serve edits: could not run ({e:#})");
     }
     if let Err(e) = widget() {
         println!("checker in the browser: could not run ({e:#})");
     }
+    Ok(())
+}
+
+/// `bouncebook classify --format jsonl` over the corpus folder, as users run it (release binary, output to a
+/// pipe read to the end), on one thread (`RAYON_NUM_THREADS=1`) and on every core, in the same run.
+fn cli_cores(dir: &Path, count: usize) -> Result<()> {
+    let bin = crate::serve_bench::release_bouncebook()?;
+    let run = |threads: Option<&str>| -> Result<Duration> {
+        let mut cmd = std::process::Command::new(&bin);
+        cmd.args(["classify", "--format", "jsonl"]).arg(dir);
+        if let Some(n) = threads {
+            cmd.env("RAYON_NUM_THREADS", n);
+        }
+        let t = Instant::now();
+        let out = cmd.output().context("failed to run bouncebook classify")?;
+        let elapsed = t.elapsed();
+        anyhow::ensure!(out.status.success(), "bouncebook classify failed");
+        anyhow::ensure!(
+            out.stdout.iter().filter(|&&b| b == b'\n').count() == count,
+            "one line per file"
+        );
+        Ok(elapsed)
+    };
+    let median = |threads: Option<&str>| -> Result<Duration> {
+        let mut v = (0..5).map(|_| run(threads)).collect::<Result<Vec<_>>>()?;
+        v.sort();
+        Ok(v[2])
+    };
+    let one = median(Some("1"))?;
+    let all = median(None)?;
+    println!(
+        "bouncebook classify --format jsonl over {count} files (release, median of 5): 1 thread {:.0} ms, \
+         every core ({}) {:.0} ms, {:.2}× faster",
+        ms(one),
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        ms(all),
+        one.as_secs_f64() / all.as_secs_f64()
+    );
     Ok(())
 }
 

@@ -51,7 +51,8 @@ struct Timing {
     last_build: Option<String>,
 }
 
-fn release_bouncebook() -> Result<PathBuf> {
+/// Builds the release `bouncebook` and returns its path.
+pub fn release_bouncebook() -> Result<PathBuf> {
     eprintln!("==> cargo build --release -p generator --bin bouncebook");
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .current_dir(crate::wasm::root())
