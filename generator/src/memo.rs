@@ -214,10 +214,17 @@ impl Memo {
         *self.last_index.lock().unwrap_or_else(|e| e.into_inner()) = Some(index.clone());
     }
 
-    /// What the build since [`Memo::next_build`] did: templates rendered and reused, for `serve`'s message.
-    pub fn rendered(&self) -> (usize, usize) {
+    /// What the build since [`Memo::next_build`] did, for `serve`'s message: (templates rendered, of all), and
+    /// (articles and trees parsed, of all).
+    pub fn done(&self) -> ((usize, usize), (usize, usize)) {
         let (reused, made) = self.pages.counts();
-        (made, reused + made)
+        let (articles_reused, articles_made) = self.articles.counts();
+        let (trees_reused, trees_made) = self.trees.counts();
+        let parsed = articles_made + trees_made;
+        (
+            (made, reused + made),
+            (parsed, parsed + articles_reused + trees_reused),
+        )
     }
 }
 

@@ -92,7 +92,21 @@ fn an_edit_rerenders_what_shows_the_article_and_serve_equals_a_full_build() {
         without_live_tag(&after[unrelated], after_edit.pages),
         "{unrelated} did not change"
     );
-    // Only part of the site was rendered again.
+    // A second edit, after the first one's search index went in: still only that article is parsed again.
+    edit(
+        &site,
+        ARTICLE,
+        "The outgoing server refused to relay.",
+        "The outgoing server refused to relay, twice.",
+    );
+    let settled = serve.wait_for(|s| s.pages > after_edit.pages && !s.pending);
+    let after = serve.files();
+    assert!(shows(
+        &after,
+        "articles/relay-denied/index.html",
+        "refused to relay, twice."
+    ));
+    // Only part of the site was parsed and rendered again.
     let terminal = serve.terminal();
     let last = terminal
         .lines()
@@ -103,7 +117,12 @@ fn an_edit_rerenders_what_shows_the_article_and_serve_equals_a_full_build() {
         .split(|c: char| !c.is_ascii_digit())
         .filter_map(|n| n.parse().ok())
         .collect();
-    let (made, all) = (numbers[numbers.len() - 2], numbers[numbers.len() - 1]);
+    // "built N pages in T ms (P of F articles and trees parsed, R of A templates rendered, …)"
+    let [parsed, files, made, all] = numbers[numbers.len() - 4..] else {
+        panic!("{last}");
+    };
+    assert_eq!(parsed, 1, "only the edited article is parsed again: {last}");
+    assert!(files > 1, "{last}");
     assert!(
         made > 0 && made * 2 < all,
         "an edit to one article renders a small part of the site: {last}"
@@ -125,7 +144,7 @@ fn an_edit_rerenders_what_shows_the_article_and_serve_equals_a_full_build() {
     let built = tree(&full);
     let served: BTreeMap<String, Vec<u8>> = after
         .iter()
-        .map(|(p, b)| (p.clone(), without_live_tag(b, after_edit.pages)))
+        .map(|(p, b)| (p.clone(), without_live_tag(b, settled.pages)))
         .collect();
     let only_built: Vec<&String> = built.keys().filter(|p| !served.contains_key(*p)).collect();
     let only_served: Vec<&String> = served.keys().filter(|p| !built.contains_key(*p)).collect();

@@ -146,8 +146,11 @@ fn rebuild(root: &Path, base_url: &str, shared: &Shared, memo: Option<&Arc<Memo>
         keep_last_good(&loaded.library, &last, &mut files);
         let rendered = memo
             .map(|m| {
-                let (made, all) = m.rendered();
-                format!(" ({made} of {all} templates rendered, the rest unchanged)")
+                let ((made, all), (parsed, files)) = m.done();
+                format!(
+                    " ({parsed} of {files} articles and trees parsed, {made} of {all} templates rendered, the \
+                     rest unchanged)"
+                )
             })
             .unwrap_or_default();
         eprintln!(
@@ -181,11 +184,12 @@ fn rebuild(root: &Path, base_url: &str, shared: &Shared, memo: Option<&Arc<Memo>
         s.pending = pending;
     }
     changed.notify_all();
-    let (Some(site), Some(m), true) = (site, memo, pending) else {
+    let (Some(site), Some(_), true) = (site, memo, pending) else {
         return;
     };
+    // The same build as far as the memo goes (no `next_build`): it takes this build's pages, and what the load
+    // parsed stays for the next edit.
     let started = Instant::now();
-    m.next_build();
     let finished = build_in_memory(&site, &options, memo, false);
     if let Ok(mut s) = state.lock() {
         match finished {
