@@ -6,10 +6,10 @@
 //! pages the page reloads; problems appear over the page (and in the terminal) until they are fixed.
 //! `/__bouncebook/files` lists the paths being served.
 //!
-//! Rebuilds keep a [`Memo`]: what was parsed, rendered and minified from the same inputs is taken from the last
-//! build, so an edit to one article parses that article and renders only the pages whose values changed (its
-//! own page, and the pages that list it or show its title). The files are byte for byte those of a full build
-//! (`--full-rebuilds` turns the memo off, to compare).
+//! Rebuilds keep a memo (`crate::memo`): what was parsed, rendered and minified from the same inputs is taken
+//! from the last build, so an edit to one article parses that article and renders only the pages whose values
+//! changed (its own page, and the pages that list it or show its title). The files are byte for byte those of a
+//! full build (`--full-rebuilds` turns the memo off, to compare).
 //!
 //! Unlike `build`, `serve` still writes the site when the content has problems (a broken link, a tree naming an
 //! article not written yet), so a writer sees their page while fixing the rest. A page whose own source no
