@@ -109,6 +109,38 @@ fn links_by_url_in_tree_text_are_checked_on_every_page_that_shows_them() {
     );
 }
 
+#[test]
+fn links_in_a_tree_with_other_problems_are_still_checked() {
+    let site = site_copy("basic", "issue12-broken-tree-links");
+    let file = site.join(TREE);
+    let text = std::fs::read_to_string(&file)
+        .expect("read")
+        .replace("goto = \"auth-on\"", "goto = \"auth-of\"")
+        .replace(
+            "explains the most common one.\"",
+            "explains the most common one; see [a](/help/articles/nope/) and [b](@/articles/gone.md).\"",
+        );
+    std::fs::write(&file, &text).expect("write");
+    let (code, problems) = support::check(&site);
+    assert_eq!(code, 1, "{problems:?}");
+    let tree: Vec<&String> = problems.iter().filter(|p| p.starts_with(TREE)).collect();
+    assert!(
+        tree.iter().any(|p| p.contains("unknown node `auth-of`")),
+        "{tree:#?}"
+    );
+    assert!(
+        tree.iter().any(|p| p.contains(
+            "broken link `/help/articles/nope/`: no page of the site is at /articles/nope/"
+        )),
+        "{tree:#?}"
+    );
+    assert!(
+        tree.iter().any(|p| p
+            .contains("broken link `@/articles/gone.md`: there is no content/articles/gone.md")),
+        "{tree:#?}"
+    );
+}
+
 // Item 12: colour does not count toward alignment; each error once.
 
 /// `s` without ANSI colour sequences (`ESC [ … m`).

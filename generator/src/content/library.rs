@@ -33,6 +33,8 @@ pub struct Library {
     unreadable: HashSet<ContentRef>,
     /// Articles whose front matter did not parse: not pages, but their body's links are checked.
     pub(crate) broken: Vec<Article>,
+    /// Trees with structural problems: not pages, but the links in their steps are checked.
+    pub(crate) broken_trees: Vec<DecisionTree>,
 }
 
 /// One source file, as read: its path from the site root (`content/articles/x.md`), the path shown in messages,
@@ -110,12 +112,16 @@ impl Library {
             }
         }
         let mut lib_trees = Vec::new();
+        let mut broken_trees = Vec::new();
         for ((t, e), f) in parsed_trees.into_iter().zip(trees) {
-            if t.is_none() {
+            if t.as_ref().is_none_or(|t| t.broken) {
                 unreadable.extend(ContentRef::of_source(&f.source));
             }
             errors.extend(e);
-            lib_trees.extend(t);
+            match t {
+                Some(t) if t.broken => broken_trees.push(t),
+                t => lib_trees.extend(t),
+            }
         }
 
         let rules = if rule_files.is_empty() {
@@ -175,6 +181,7 @@ impl Library {
             tree_index,
             unreadable,
             broken,
+            broken_trees,
         };
         (library, errors)
     }

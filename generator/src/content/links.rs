@@ -74,7 +74,7 @@ fn articles(lib: &Library, base_path: &str) -> Vec<ContentError> {
 
 fn trees(lib: &Library, base_path: &str) -> Vec<ContentError> {
     let mut errors = Vec::new();
-    for tree in &lib.trees {
+    for tree in lib.trees.iter().chain(&lib.broken_trees) {
         let at = |p: Pos, message: String| ContentError {
             path: tree.display.clone(),
             line: p.line,

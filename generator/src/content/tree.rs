@@ -137,10 +137,13 @@ pub struct DecisionTree {
     pub steps: Vec<Step>,
     /// The words of every step, for search: questions and their options, outcomes' titles and fixes as written.
     pub text: String,
+    /// Whether the file has problems: then the tree is no page, but the links in its steps are still checked.
+    pub(crate) broken: bool,
 }
 
 impl DecisionTree {
-    /// Parses and validates a tree file. Returns the tree only when it has no structural problem.
+    /// Parses and validates a tree file. Returns the tree whenever its steps could be read; when it has a
+    /// structural problem it is marked [`DecisionTree::broken`] (no page, but its links are checked).
     pub fn parse(
         source: &str,
         display: &str,
@@ -441,26 +444,25 @@ impl DecisionTree {
                     .map(move |(_, message)| err(at, message.clone()))
             })
             .collect();
-        if let Some(start) = start
-            && errors.is_empty()
-        {
-            let tree = DecisionTree {
-                source: source.to_string(),
-                display: display.to_string(),
-                url: format!("trees/{slug}/"),
-                slug,
-                title: file.title.get_ref().trim().to_string(),
-                summary: file.summary.get_ref().trim().to_string(),
-                start,
-                text: search_text(&steps),
-                steps,
-            };
-            // Problems in the steps' markdown are the writer's to fix, but the tree works.
-            errors.extend(markdown_problems);
-            return (Some(tree), errors);
-        }
+        let broken = start.is_none() || !errors.is_empty();
+        // Problems in the steps' markdown are the writer's to fix, but the tree works.
         errors.extend(markdown_problems);
-        (None, errors)
+        if steps.is_empty() {
+            return (None, errors);
+        }
+        let tree = DecisionTree {
+            source: source.to_string(),
+            display: display.to_string(),
+            url: format!("trees/{slug}/"),
+            slug,
+            title: file.title.get_ref().trim().to_string(),
+            summary: file.summary.get_ref().trim().to_string(),
+            start: start.unwrap_or(0),
+            text: search_text(&steps),
+            steps,
+            broken,
+        };
+        (Some(tree), errors)
     }
 
     /// The reference rules and links name this tree by (`@/trees/<slug>.toml`).
