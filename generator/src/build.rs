@@ -6,12 +6,14 @@
 //! everything was written. Nothing here reads a source file.
 
 use crate::load::Site;
+use crate::memo::{Fingerprint, Memo};
 use crate::output::{Files, HtmlOptions, Output, Policy};
 use crate::pages::Catalog;
 use crate::render::Renderer;
 use crate::search;
 use crate::widget;
 use anyhow::{Context, Result, anyhow};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// A query typical of what readers paste, used to report what one search loads.
@@ -63,6 +65,8 @@ pub struct BuildReport {
     pub timings: Vec<(&'static str, Duration)>,
     /// What replacing the output removed that bouncebook had not made (`--force`).
     pub removed: Vec<String>,
+    /// Whether the search index written is the last build's, the new one still to build (`serve` only).
+    pub index_pending: bool,
 }
 
 impl std::fmt::Display for BuildReport {
@@ -142,7 +146,7 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildReport> {
     };
     let out = Output::begin(&site.settings.output, html_options(options), &policy)?;
     let removed = out.removed().to_vec();
-    let (mut report, out) = build_into(site, out)?;
+    let (mut report, out) = build_into(site, out, IndexPlan::Build)?;
     report.removed = removed;
     let swap = Instant::now();
     out.finish()?;
@@ -164,14 +168,41 @@ pub fn check_templates(site: &Site) -> Vec<crate::error::ContentError> {
         theme,
         widget: widget::is_built(),
         tree_shapes: crate::render::tree_shapes(&site.library),
+        memo: None,
+        theme_key: site.theme_key,
     };
     renderer.check_samples()
 }
 
-/// Builds a site into memory (for `serve`): the files by output path.
-pub fn build_in_memory(site: &Site, options: &BuildOptions) -> Result<(BuildReport, Files)> {
-    let (report, out) = build_into(site, Output::in_memory(html_options(options)))?;
+/// Builds a site into memory (for `serve`): the files by output path. With a `memo`, what an earlier build
+/// made from the same values is taken from it instead of made again (the files are the same either way).
+///
+/// With `defer_index` too, when the documents the search index covers changed, the last build's index is
+/// written instead of a new one and [`BuildReport::index_pending`] says so: `serve` puts the pages up first and
+/// builds again, with `defer_index` off, for the index.
+pub fn build_in_memory(
+    site: &Site,
+    options: &BuildOptions,
+    memo: Option<&Arc<Memo>>,
+    defer_index: bool,
+) -> Result<(BuildReport, Files)> {
+    let out = Output::in_memory(html_options(options), memo.cloned());
+    let plan = match memo {
+        Some(m) => IndexPlan::Memo(m, defer_index),
+        None => IndexPlan::Build,
+    };
+    let (report, out) = build_into(site, out, plan)?;
     Ok((report, out.into_files()))
+}
+
+/// How a build gets its search index.
+#[derive(Clone, Copy)]
+enum IndexPlan<'a> {
+    /// Builds it.
+    Build,
+    /// Takes it from the memo when the documents are the same; else builds it, or, when deferring, takes the
+    /// last one.
+    Memo(&'a Memo, bool),
 }
 
 fn html_options(options: &BuildOptions) -> HtmlOptions {
@@ -182,7 +213,11 @@ fn html_options(options: &BuildOptions) -> HtmlOptions {
 }
 
 /// Writes every file of the site into `out`.
-fn build_into(site: &Site, out: Output) -> Result<(BuildReport, Output)> {
+fn build_into(site: &Site, out: Output, plan: IndexPlan<'_>) -> Result<(BuildReport, Output)> {
+    let memo = match plan {
+        IndexPlan::Memo(m, _) => Some(m),
+        IndexPlan::Build => None,
+    };
     let started = Instant::now();
     let mut timings = Vec::new();
     let mut stage = Instant::now();
@@ -205,15 +240,30 @@ fn build_into(site: &Site, out: Output) -> Result<(BuildReport, Output)> {
         theme,
         widget: widget::is_built(),
         tree_shapes: crate::render::tree_shapes(lib),
+        memo,
+        theme_key: site.theme_key,
     };
     // The index is independent of the pages: build it while they render.
-    let ((index, index_time), (pages, pages_time)) = rayon::join(
+    let (((index, index_pending), index_time), (pages, pages_time)) = rayon::join(
         || {
             let t = Instant::now();
-            (
-                search::build(&search::documents(lib, &catalog)),
-                t.elapsed(),
-            )
+            let docs = search::documents(lib, &catalog);
+            let index = match plan {
+                IndexPlan::Build => (Arc::new(search::build(&docs)), false),
+                // The index is a function of the documents it covers.
+                IndexPlan::Memo(m, defer) => {
+                    let key = Fingerprint::new("search index").debug(&docs).finish();
+                    match m.last_index() {
+                        Some(last) if defer && !m.index.contains(key) => (last, true),
+                        _ => {
+                            let index = m.index.get_or(key, || Arc::new(search::build(&docs)));
+                            m.set_last_index(&index);
+                            (index, false)
+                        }
+                    }
+                }
+            };
+            (index, t.elapsed())
         },
         || {
             let t = Instant::now();
@@ -252,6 +302,7 @@ fn build_into(site: &Site, out: Output) -> Result<(BuildReport, Output)> {
         elapsed: started.elapsed(),
         timings,
         removed: Vec::new(),
+        index_pending,
     };
     Ok((report, out))
 }

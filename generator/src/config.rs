@@ -154,13 +154,23 @@ impl Settings {
             ContentError::at(&path, &text, span.start, msg)
         };
 
+        let absolute = |url: &str| url.starts_with("https://") || url.starts_with("http://");
         let base_url = match overrides.base_url {
-            Some(url) => url,
+            Some(url) => {
+                // The flag's problem is the flag's, not the config's.
+                if !absolute(&url) {
+                    errors.push(ContentError::flag(
+                        "--base-url",
+                        format!(
+                            "must be an absolute http(s) URL such as \"https://help.example.com/\", not {url:?}"
+                        ),
+                    ));
+                }
+                url
+            }
             None => match &config.base_url {
                 Some(url) => {
-                    if !(url.get_ref().starts_with("https://")
-                        || url.get_ref().starts_with("http://"))
-                    {
+                    if !absolute(url.get_ref()) {
                         errors.push(at(
                             url.span(),
                             format!(

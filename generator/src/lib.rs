@@ -14,6 +14,7 @@
 //! | search | [`search`] | the search index and what it covers |
 //! | widget | `widget` | the browser checker's files and the site file it reads |
 //! | output | `output` | the one place that writes: minified, staged, swapped in when all went well |
+//! | (serve) | `memo` | what one build hands the next, so an edit re-renders only what it changes |
 //!
 //! `build` (the module) runs the stages after load; `bouncebook check` stops after load, and `bouncebook serve`
 //! keeps the output in memory. Problems in content are [`error::ContentError`]s, `file:line:col: message`.
@@ -24,6 +25,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod load;
+pub(crate) mod memo;
 pub(crate) mod output;
 pub mod pages;
 pub(crate) mod render;

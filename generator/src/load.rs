@@ -7,11 +7,13 @@ use crate::config::{Config, Overrides, Settings};
 use crate::content::library::{Library, SourceFile};
 use crate::content::{aliases, links};
 use crate::error::ContentError;
+use crate::memo::{Fingerprint, Key, Memo};
 use crate::theme::{self, Theme, ThemeFile};
 use anyhow::{Context, Result, bail};
 use diagnosis::{RuleError, RuleSet, Source};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A site as read from disk: its settings, its library and every problem found.
 #[derive(Debug)]
@@ -24,12 +26,23 @@ pub struct Site {
     pub errors: Vec<ContentError>,
     /// The templates and assets, or the template that does not compile. That stops `serve` as well as
     /// `build`, where a content problem stops only `build`.
-    pub(crate) theme: Result<Theme, ContentError>,
+    pub(crate) theme: Result<Arc<Theme>, ContentError>,
+    /// A fingerprint of the theme's files: a rendered page is a function of it and the page's values.
+    pub(crate) theme_key: Key,
 }
 
 /// Reads the site's config and content. Config problems come back alone, since nothing else can be read without
 /// a valid config; the outer error is I/O.
 pub fn load_site(root: &Path, overrides: Overrides) -> Result<Result<Site, Vec<ContentError>>> {
+    load_site_with(root, overrides, None)
+}
+
+/// [`load_site`], taking from `memo` what was parsed before from the same text (`serve`).
+pub(crate) fn load_site_with(
+    root: &Path,
+    overrides: Overrides,
+    memo: Option<&Memo>,
+) -> Result<Result<Site, Vec<ContentError>>> {
     let config = match Config::from_root(root)? {
         Ok(c) => c,
         Err(e) => return Ok(Err(vec![e])),
@@ -52,18 +65,19 @@ pub fn load_site(root: &Path, overrides: Overrides) -> Result<Result<Site, Vec<C
     unread.extend(more);
     let (rules, more) = rules?;
     unread.extend(more);
-    let (library, mut errors) = Library::new(&articles, &trees, &rules);
+    let (library, mut errors) = Library::new_with(&articles, &trees, &rules, memo);
     errors.extend(unread);
     errors.extend(links::check(&library, &settings));
     errors.extend(aliases::check(&library));
     errors.sort();
     errors.dedup();
-    let theme = read_theme(&settings)?;
+    let (theme, theme_key) = read_theme(&settings, memo)?;
     Ok(Ok(Site {
         settings,
         library,
         errors,
         theme,
+        theme_key,
     }))
 }
 
@@ -130,8 +144,12 @@ fn read_content(
     Ok((files, problems))
 }
 
-/// The site's theme: the built-ins overridden by the files of its [`theme::layers`]. The outer error is I/O.
-fn read_theme(settings: &Settings) -> Result<Result<Theme, ContentError>> {
+/// The site's theme: the built-ins overridden by the files of its [`theme::layers`], and a fingerprint of those
+/// files (compiled once per fingerprint when there is a `memo`). The outer error is I/O.
+fn read_theme(
+    settings: &Settings,
+    memo: Option<&Memo>,
+) -> Result<(Result<Arc<Theme>, ContentError>, Key)> {
     let mut files = Vec::new();
     let mut statics = Vec::new();
     for layer in theme::layers(settings) {
@@ -150,14 +168,14 @@ fn read_theme(settings: &Settings) -> Result<Result<Theme, ContentError>> {
                 }
             }
             if let Some(first) = problems.into_iter().next() {
-                return Ok(Err(first));
+                return Ok((Err(first), Key::default()));
             }
         }
         let dir = layer.join(theme::STATIC_DIR);
         let mut problems = Vec::new();
         let found = files_below(&dir, None, &mut problems, &|p| p.display().to_string())?;
         if let Some(first) = problems.into_iter().next() {
-            return Ok(Err(first));
+            return Ok((Err(first), Key::default()));
         }
         for path in found {
             let bytes = std::fs::read(&path)
@@ -165,7 +183,23 @@ fn read_theme(settings: &Settings) -> Result<Result<Theme, ContentError>> {
             statics.push((relative(&dir, &path), bytes));
         }
     }
-    Ok(Theme::new(files, statics))
+    let mut key = Fingerprint::new("theme");
+    for f in &files {
+        key = key
+            .bytes(f.name.as_bytes())
+            .bytes(f.text.as_bytes())
+            .bytes(f.origin.as_bytes());
+    }
+    for (rel, bytes) in &statics {
+        key = key.bytes(rel.as_bytes()).bytes(bytes);
+    }
+    let key = key.finish();
+    let compile = || Theme::new(files, statics).map(Arc::new);
+    let theme = match memo {
+        Some(m) => m.theme.get_or(key, compile),
+        None => compile(),
+    };
+    Ok((theme, key))
 }
 
 /// `path` relative to `dir`, with `/`.

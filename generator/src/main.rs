@@ -1,11 +1,12 @@
 //! The `bouncebook` command line.
 
 use anyhow::Result;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use diagnosis::explain::Pages;
 use generator::cmd::classify::{self, Format};
 use generator::cmd::{self, new};
 use generator::config::Overrides;
+use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -64,6 +65,9 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
+        /// Build every page on every change, not only the pages a change touches (slower; to compare).
+        #[arg(long)]
+        full_rebuilds: bool,
     },
     /// Show what the site's search page finds for a query (an error line, a code, a few words).
     Search {
@@ -93,6 +97,11 @@ enum Command {
         /// The site's folder.
         #[arg(long, value_name = "DIR", default_value = ".", global = true)]
         root: PathBuf,
+    },
+    /// Print shell completions: `bouncebook completions bash > ~/.local/share/bash-completion/completions/bouncebook`.
+    Completions {
+        /// The shell: bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
     },
     /// Diagnose bounces: files, folders (every file below, sorted) or standard input.
     Classify {
@@ -166,8 +175,28 @@ fn run(cli: Cli) -> Result<ExitCode> {
             },
         ),
         Command::Init { dir } => cmd::init::run(&dir),
-        Command::Serve { root, port, bind } => {
-            cmd::serve::serve(cmd::serve::ServeOptions { root, bind, port })?;
+        Command::Completions { shell } => {
+            // Into memory first: clap_complete panics when it cannot write (`| head`), and a closed standard
+            // output must end the program quietly.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "bouncebook", &mut script);
+            let mut out = std::io::stdout().lock();
+            out.write_all(&script)?;
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            full_rebuilds,
+        } => {
+            cmd::serve::serve(cmd::serve::ServeOptions {
+                root,
+                bind,
+                port,
+                full_rebuilds,
+            })?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { root } => cmd::check::run(&root),
@@ -259,27 +288,37 @@ fn classify_cmd(
         },
         None => Pages::Sources,
     };
-    let color = format == Format::Human
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = format == Format::Human && classify::colour_wanted(std::io::stdout().is_terminal());
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failed = 0;
     let mut all = Vec::new();
-    for item in classify::expand(paths) {
-        let outcome = classify::run_one(item, rules, &pages, names);
-        if let Some(e) = &outcome.error {
-            failed += 1;
-            // Human output lists the error in its place; the machine formats carry it in `error`, and
-            // stderr says it for whoever watches the terminal.
-            if format != Format::Human {
-                eprintln!("error: {e}");
+    // Inputs are classified on every core, a batch at a time, and written in the order given: rayon's ordered
+    // collect keeps the order, its work stealing evens out files of very different sizes, and batches keep the
+    // output streaming and the memory bounded on a folder of a million files.
+    let items = classify::expand(paths);
+    let batch = 64 * rayon::current_num_threads().max(1);
+    let mut items = items.into_iter().peekable();
+    while items.peek().is_some() {
+        let chunk: Vec<_> = items.by_ref().take(batch).collect();
+        let outcomes: Vec<classify::Outcome> = chunk
+            .into_par_iter()
+            .map(|item| classify::run_one(item, rules, &pages, names))
+            .collect();
+        for outcome in outcomes {
+            if let Some(e) = &outcome.error {
+                failed += 1;
+                // Human output lists the error in its place; the machine formats carry it in `error`, and
+                // stderr says it for whoever watches the terminal.
+                if format != Format::Human {
+                    eprintln!("error: {e}");
+                }
             }
-        }
-        if format == Format::Json {
-            all.push(outcome);
-        } else {
-            classify::write_outcome(&mut out, &outcome, format, color)?;
+            if format == Format::Json {
+                all.push(outcome);
+            } else {
+                classify::write_outcome(&mut out, &outcome, format, color)?;
+            }
         }
     }
     if format == Format::Json {

@@ -4,8 +4,10 @@
 //! site untouched. `serve` keeps the site in memory instead ([`Output::in_memory`]), which saves writing and
 //! deleting hundreds of files on every keystroke's rebuild.
 
+use crate::memo::{Fingerprint, Memo};
 use anyhow::{Context, Result, bail};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 mod guard;
@@ -87,6 +89,8 @@ pub struct Output {
     files: AtomicUsize,
     bytes: AtomicUsize,
     finished: bool,
+    /// Pages minified by an earlier build (`serve`).
+    memo: Option<Arc<Memo>>,
 }
 
 impl Output {
@@ -127,6 +131,7 @@ impl Output {
             files: AtomicUsize::new(0),
             bytes: AtomicUsize::new(0),
             finished: false,
+            memo: None,
         })
     }
 
@@ -138,14 +143,16 @@ impl Output {
         }
     }
 
-    /// Starts a site kept in memory; [`Output::into_files`] hands it over.
-    pub fn in_memory(html: HtmlOptions) -> Output {
+    /// Starts a site kept in memory; [`Output::into_files`] hands it over. With a `memo`, a page minified by an
+    /// earlier build is not minified again.
+    pub fn in_memory(html: HtmlOptions, memo: Option<Arc<Memo>>) -> Output {
         Output {
             sink: Sink::Memory(std::sync::Mutex::new(Files::new())),
             html,
             files: AtomicUsize::new(0),
             bytes: AtomicUsize::new(0),
             finished: false,
+            memo,
         }
     }
 
@@ -169,7 +176,16 @@ impl Output {
         let path = safe_path(rel)?;
         let owned;
         let bytes = if rel.ends_with(".html") {
-            owned = self.html_bytes(bytes);
+            owned = match &self.memo {
+                Some(memo) => {
+                    let key = Fingerprint::new("html")
+                        .debug(&self.html)
+                        .bytes(bytes)
+                        .finish();
+                    memo.html.get_or(key, || Arc::new(self.html_bytes(bytes)))
+                }
+                None => Arc::new(self.html_bytes(bytes)),
+            };
             owned.as_slice()
         } else {
             bytes

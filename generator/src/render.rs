@@ -6,6 +6,7 @@
 
 use crate::config::Settings;
 use crate::content::library::Library;
+use crate::memo::{Fingerprint, Key, Memo};
 use crate::output::Output;
 use crate::pages::{self, Catalog, article_card, root_for, tree_card};
 use crate::theme::Theme;
@@ -13,6 +14,7 @@ use anyhow::{Context, Result};
 use diagnosis::Reason;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::sync::Arc;
 
 pub mod flowchart;
 
@@ -76,6 +78,10 @@ pub struct Renderer<'a> {
     pub widget: bool,
     /// Per tree: each step's parents and depth, computed once.
     pub tree_shapes: Vec<(Vec<Vec<usize>>, Vec<usize>)>,
+    /// Pages rendered by an earlier build (`serve`), by theme and values: only new values are rendered.
+    pub memo: Option<&'a Memo>,
+    /// The theme's fingerprint, for [`Renderer::memo`].
+    pub theme_key: Key,
 }
 
 /// Each tree's parents and depths per step, for [`Renderer::tree_shapes`].
@@ -232,11 +238,25 @@ impl Renderer<'_> {
     }
 
     fn template(&self, name: &str, ctx: &tera::Context) -> Result<Vec<u8>> {
-        self.theme
-            .tera
-            .render(name, ctx)
-            .map(String::into_bytes)
-            .map_err(|e| anyhow::Error::new(self.theme.render_error(&e)))
+        let render = || {
+            self.theme
+                .tera
+                .render(name, ctx)
+                .map(String::into_bytes)
+                .map_err(|e| anyhow::Error::new(self.theme.render_error(&e)))
+        };
+        let Some(memo) = self.memo else {
+            return render();
+        };
+        // A template's output is a function of the theme and the values it is given; nothing else reaches it
+        // (the one function the theme registers, `asset`, reads the theme's own files).
+        let key = Fingerprint::new("page")
+            .key(self.theme_key)
+            .bytes(name.as_bytes())
+            .debug(ctx)
+            .finish();
+        let page = memo.pages.try_get_or(key, || render().map(Arc::new))?;
+        Ok(page.to_vec())
     }
 
     fn page(&self, template: &str, url: &str, ctx: &tera::Context) -> Result<(String, Vec<u8>)> {

@@ -130,7 +130,7 @@ pub struct Asset {
 }
 
 /// A loaded theme.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Theme {
     /// The templates, ready to render.
     pub tera: tera::Tera,

@@ -1,7 +1,9 @@
 // `bouncebook serve` as a writer meets it in the browser: the page it serves carries the live-reload script,
-// which shows the site's problems over the page and reloads it when a rebuild writes new pages. A template
+// which shows the site's problems over the page and reloads it when a rebuild changes the pages. A template
 // broken while serving brings up the error overlay (naming the file) over the last pages that built; fixing it
-// takes the overlay away and reloads the page. A site broken from the start shows the error page, which turns
+// takes the overlay away (without a reload, the pages being the same) and an edit reloads the page. A page
+// whose front matter breaks keeps its last good version under the overlay, whose text has at least 4.5:1
+// contrast in light and dark. A site broken from the start shows the error page, which turns
 // into the site by itself once the writer fixes the problem. Runs the debug `bouncebook` (BOUNCEBOOK_BIN;
 // cargo xtask test builds it) on a copy of tests/sites/basic.
 
@@ -107,12 +109,19 @@ test("a template broken while serving shows the overlay over the last good pages
   assert.equal(await page.locator("main h1").first().textContent(), title, "the last good page stays");
   assert.match(log(), /templates\/tag\.html/, "the terminal says so too");
 
-  // Fixed: the rebuild writes new pages, so the page reloads, and the overlay is gone.
-  const reloaded = page.waitForEvent("load", { timeout: 30_000 });
+  // Fixed: the overlay is gone. The rebuild makes the very pages the browser shows (the broken build wrote
+  // none), so the page does not reload for nothing: what it set before the fix is still there.
+  await page.evaluate(() => (window.beforeTheFix = true));
   writeFileSync(join(dir, "templates/tag.html"), VALID_TAG);
-  await reloaded;
-  await page.waitForFunction(() => !document.getElementById("bouncebook-errors"));
+  await page.waitForFunction(() => !document.getElementById("bouncebook-errors"), null, { timeout: 30_000 });
+  assert.equal(await page.evaluate(() => window.beforeTheFix), true, "no reload: the pages did not change");
   assert.equal(await page.locator("main h1").first().textContent(), title);
+  // An edit that changes the page reloads it.
+  const reloaded = page.waitForEvent("load", { timeout: 30_000 });
+  const article = join(dir, "content/articles/relay-denied.md");
+  writeFileSync(article, readFileSync(article, "utf8") + "\nEdited while the page is open.\n");
+  await reloaded;
+  assert.match(await page.locator("main").textContent(), /Edited while the page is open\./);
   const tag = await page.goto(url + "/tags/quota/");
   assert.equal(tag.status(), 200);
   assert.equal(await page.locator("main h1").first().textContent(), "Tag quota", "the site's template is used again");
@@ -140,5 +149,71 @@ test("a site broken from the start shows the error page, which becomes the site 
   assert.equal(again.status(), 200);
   assert.ok(await page.locator("main").count(), "the site's home page");
   assert.equal(await overlay(page), null);
+  await page.close();
+});
+
+/** WCAG 2 contrast of the overlay's text against what is behind it, per part: { summary, pre }. */
+function overlayContrast(page) {
+  return page.evaluate(() => {
+    const rgb = (s) => (s.match(/[\d.]+/g) ?? []).map(Number);
+    const lum = ([r, g, b]) => {
+      const c = [r, g, b].map((v) => {
+        const x = v / 255;
+        return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+    };
+    // The colour behind an element: its own background, else its ancestors', over the canvas (white).
+    const behind = (el) => {
+      const layers = [];
+      for (let e = el; e; e = e.parentElement) {
+        const [r, g, b, a = 1] = rgb(getComputedStyle(e).backgroundColor);
+        if (a > 0) layers.push([r, g, b, a]);
+        if (a >= 1) break;
+      }
+      let out = [255, 255, 255];
+      for (const [r, g, b, a] of layers.reverse()) out = [r, g, b].map((v, i) => v * a + out[i] * (1 - a));
+      return out;
+    };
+    const ratio = (el) => {
+      const [fg, bg] = [lum(rgb(getComputedStyle(el).color)), lum(behind(el))];
+      return (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+    };
+    const box = document.getElementById("bouncebook-errors");
+    return { summary: ratio(box.querySelector("summary")), pre: ratio(box.querySelector("pre")) };
+  });
+}
+
+test("a page whose front matter breaks stays up under the overlay, which is readable in light and dark", async (t) => {
+  if (skipUnless(t, HAVE_BIN, WHY)) return;
+  const dir = siteCopy();
+  const { url } = await startServe(dir);
+  const page = await browser.newPage();
+  const problems = watchErrors(page);
+  await page.goto(url + "/articles/relay-denied/");
+  const title = await page.locator("main h1").first().textContent();
+
+  const file = join(dir, "content/articles/relay-denied.md");
+  const text = readFileSync(file, "utf8");
+  assert.ok(text.includes('reasons = ["norelaying"]'));
+  writeFileSync(file, text.replace('reasons = ["norelaying"]', 'reasons = ["norelaying"'));
+  await page.waitForSelector("#bouncebook-errors", { timeout: 30_000 });
+  await page.waitForFunction(() => /relay-denied\.md/.test(document.getElementById("bouncebook-errors")?.textContent ?? ""));
+  assert.equal(await page.locator("main h1").first().textContent(), title, "the last good version of the page");
+  const again = await page.goto(url + "/articles/relay-denied/");
+  assert.equal(again.status(), 200, "not a 404 while the front matter is broken");
+  await page.waitForSelector("#bouncebook-errors", { timeout: 30_000 });
+  const shown = await overlay(page);
+  assert.ok(shown.visible && shown.open, JSON.stringify(shown));
+  assert.match(shown.text, /content\/articles\/relay-denied\.md:\d+:\d+: /);
+
+  for (const colorScheme of ["light", "dark"]) {
+    await page.emulateMedia({ colorScheme });
+    const ratios = await overlayContrast(page);
+    for (const [part, ratio] of Object.entries(ratios)) {
+      assert.ok(ratio >= 4.5, `${colorScheme}: the overlay's ${part} has contrast ${ratio.toFixed(2)}:1, under 4.5:1`);
+    }
+  }
+  assert.deepEqual(problems, [], "no exception or console error on the page");
   await page.close();
 });

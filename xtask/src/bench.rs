@@ -1,8 +1,8 @@
 //! `cargo xtask bench`: classifier throughput over the corpus (single thread), large-input scaling, and, when
-//! Sisimai (Debian's libsisimai-perl) is installed, Sisimai on the same files in the same run; then the checker
-//! in the browser and what the search page's first query downloads ([`crate::search_bytes`], alone with
-//! `--search`). With `--sites`,
-//! the site build against Hugo, Pagefind and mdBook instead (see [`crate::sites`]).
+//! Sisimai (Debian's libsisimai-perl) is installed, Sisimai on the same files in the same run; then how fast an
+//! edit shows under `bouncebook serve` ([`crate::serve_bench`], alone with `--serve`), the checker in the browser
+//! and what the search page's first query downloads ([`crate::search_bytes`], alone with `--search`). With
+//! `--sites`, the site build against Hugo, Pagefind and mdBook instead (see [`crate::sites`]).
 
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
@@ -16,8 +16,11 @@ pub fn run(args: &[String]) -> Result<()> {
     if args.iter().any(|a| a == "--search") {
         return crate::search_bytes::run();
     }
+    if args.iter().any(|a| a == "--serve") {
+        return crate::serve_bench::run();
+    }
     if let Some(a) = args.first() {
-        anyhow::bail!("unknown option `{a}` for bench (expected nothing, --sites or --search)");
+        anyhow::bail!("unknown option `{a}` for bench (expected nothing, --serve, --search or --sites)");
     }
     let corpus = crate::accuracy::corpus_dir();
     let files = corpus_files(&corpus.join("emails"))?;
@@ -58,12 +61,56 @@ pub fn run(args: &[String]) -> Result<()> {
         Ok(None) => println!("sisimai: not installed (apt-get install libsisimai-perl), skipped"),
         Err(e) => println!("sisimai: could not run: {e:#}"),
     }
+    if let Err(e) = cli_cores(&corpus.join("emails"), inputs.len()) {
+        println!("classify on every core: could not run ({e:#})");
+    }
+    if let Err(e) = crate::serve_bench::run() {
+        println!("serve edits: could not run ({e:#})");
+    }
     if let Err(e) = widget() {
         println!("checker in the browser: could not run ({e:#})");
     }
     if let Err(e) = crate::search_bytes::run() {
         println!("search bytes: could not run ({e:#})");
     }
+    Ok(())
+}
+
+/// `bouncebook classify --format jsonl` over the corpus folder, as users run it (release binary, output to a
+/// pipe read to the end), on one thread (`RAYON_NUM_THREADS=1`) and on every core, in the same run.
+fn cli_cores(dir: &Path, count: usize) -> Result<()> {
+    let bin = crate::serve_bench::release_bouncebook()?;
+    let run = |threads: Option<&str>| -> Result<Duration> {
+        let mut cmd = std::process::Command::new(&bin);
+        cmd.args(["classify", "--format", "jsonl"]).arg(dir);
+        if let Some(n) = threads {
+            cmd.env("RAYON_NUM_THREADS", n);
+        }
+        let t = Instant::now();
+        let out = cmd.output().context("failed to run bouncebook classify")?;
+        let elapsed = t.elapsed();
+        anyhow::ensure!(out.status.success(), "bouncebook classify failed");
+        anyhow::ensure!(
+            out.stdout.iter().filter(|&&b| b == b'\n').count() == count,
+            "one line per file"
+        );
+        Ok(elapsed)
+    };
+    let median = |threads: Option<&str>| -> Result<Duration> {
+        let mut v = (0..5).map(|_| run(threads)).collect::<Result<Vec<_>>>()?;
+        v.sort();
+        Ok(v[2])
+    };
+    let one = median(Some("1"))?;
+    let all = median(None)?;
+    println!(
+        "bouncebook classify --format jsonl over {count} files (release, median of 5): 1 thread {:.0} ms, \
+         every core ({}) {:.0} ms, {:.2}× faster",
+        ms(one),
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        ms(all),
+        one.as_secs_f64() / all.as_secs_f64()
+    );
     Ok(())
 }
 

@@ -6,5 +6,6 @@ pub mod browser;
 pub mod ci;
 pub mod lines;
 pub mod search_bytes;
+pub mod serve_bench;
 pub mod sites;
 pub mod wasm;

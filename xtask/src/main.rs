@@ -20,10 +20,11 @@ tasks:
   serve      build and serve the bundled knowledge base on localhost, rebuilding on change
   accuracy   score the classifier on ../shared/corpus/sisimai (per family) and tests/bounces/lines.toml
              (--misses lists every miss; --rules DIR uses the rule files in DIR instead of the built-in ones)
-  bench      time the classifier (single thread, against Sisimai when installed) and the browser checker, then
+  bench      time the classifier (single thread, against Sisimai when installed), a one-article edit under
+             serve (save to reloaded page, every page rebuilt vs only what changed), the browser checker, then
              what the search page's first query downloads (bundled site and 10,000 articles)
-  bench --search
-             only the search figures
+  bench --serve   only the serve edit timing
+  bench --search  only the search figures
   bench --sites [--sizes 1000,10000] [--runs 3] [--tools hugo,pagefind,mdbook,bouncebook]
              build the synthetic knowledge base of ../shared/bench/make_corpus.py with a release bouncebook and,
              in the same run, with Hugo (+ Pagefind on its output) and mdBook when installed; medians, peak

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// Aligned text for people, colored on a terminal unless NO_COLOR is set.
+    /// Aligned text for people, colored on a terminal (or with CLICOLOR_FORCE) unless NO_COLOR is set.
     Human,
     /// One JSON array of every input's result.
     Json,
@@ -245,6 +245,19 @@ pub fn write_outcome(
 pub fn write_json(out: &mut dyn Write, all: &[Outcome]) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, all).map_err(io::Error::other)?;
     writeln!(out)
+}
+
+/// Whether to colour human output: never with `NO_COLOR` set (no-color.org), always with `CLICOLOR_FORCE` set
+/// to anything but `0` (bixense.com/clicolors, for pagers and tests), else when standard output is a terminal.
+pub fn colour_wanted(terminal: bool) -> bool {
+    let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    if set("NO_COLOR").is_some() {
+        return false;
+    }
+    if set("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
+        return true;
+    }
+    terminal
 }
 
 struct Style {

@@ -52,7 +52,7 @@ impl SitePages {
         }
         let file = crate::build::site_file(&site, None).into_site();
         Ok((
-            site.library.rules.clone(),
+            (*site.library.rules).clone(),
             SitePages {
                 site: file,
                 base_url: site.settings.base_url.clone(),

@@ -9,9 +9,11 @@ use super::content_ref::ContentRef;
 use super::tree::DecisionTree;
 use crate::config::Settings;
 use crate::error::ContentError;
+use crate::memo::{Fingerprint, Memo};
 use diagnosis::{RuleSet, Source};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// Everything a site's content says.
 #[derive(Debug)]
@@ -20,8 +22,9 @@ pub struct Library {
     pub articles: Vec<Article>,
     /// Decision trees, sorted by slug.
     pub trees: Vec<DecisionTree>,
-    /// The rules: the site's own, or the bundled ones when it has none.
-    pub rules: RuleSet,
+    /// The rules: the site's own, or the bundled ones when it has none (shared: `serve` keeps them from one
+    /// build to the next while the rule files stay the same).
+    pub rules: Arc<RuleSet>,
     /// Whether [`Library::rules`] are the site's own (from `content/rules/`).
     pub(crate) own_rules: bool,
     article_index: HashMap<String, usize>,
@@ -30,6 +33,8 @@ pub struct Library {
     unreadable: HashSet<ContentRef>,
     /// Articles whose front matter did not parse: not pages, but their body's links are checked.
     pub(crate) broken: Vec<Article>,
+    /// Trees with structural problems: not pages, but the links in their steps are checked.
+    pub(crate) broken_trees: Vec<DecisionTree>,
 }
 
 /// One source file, as read: its path from the site root (`content/articles/x.md`), the path shown in messages,
@@ -47,18 +52,50 @@ pub(crate) struct SourceFile {
 impl Library {
     /// Parses articles, trees and rule files (each list sorted by path). Returns the library, holding whatever
     /// could be read, and every problem found in the files, in no particular order.
+    #[cfg(test)]
     pub(crate) fn new(
         articles: &[SourceFile],
         trees: &[SourceFile],
         rule_files: &[SourceFile],
     ) -> (Library, Vec<ContentError>) {
+        Library::new_with(articles, trees, rule_files, None)
+    }
+
+    /// [`Library::new`], taking from `memo` the files parsed before with the same path and text (`serve`).
+    pub(crate) fn new_with(
+        articles: &[SourceFile],
+        trees: &[SourceFile],
+        rule_files: &[SourceFile],
+        memo: Option<&Memo>,
+    ) -> (Library, Vec<ContentError>) {
+        let key = |kind: &str, f: &SourceFile| {
+            Fingerprint::new(kind)
+                .bytes(f.source.as_bytes())
+                .bytes(f.display.as_bytes())
+                .bytes(f.text.as_bytes())
+                .finish()
+        };
         let parsed_articles: Vec<(Option<Article>, Vec<ContentError>)> = articles
             .par_iter()
-            .map(|f| Article::parse(&f.source, &f.display, &f.text))
+            .map(|f| {
+                let parse = || Article::parse(&f.source, &f.display, &f.text);
+                match memo {
+                    Some(m) => {
+                        (*m.articles.get_or(key("article", f), || Arc::new(parse()))).clone()
+                    }
+                    None => parse(),
+                }
+            })
             .collect();
         let parsed_trees: Vec<(Option<DecisionTree>, Vec<ContentError>)> = trees
             .par_iter()
-            .map(|f| DecisionTree::parse(&f.source, &f.display, &f.text))
+            .map(|f| {
+                let parse = || DecisionTree::parse(&f.source, &f.display, &f.text);
+                match memo {
+                    Some(m) => (*m.trees.get_or(key("tree", f), || Arc::new(parse()))).clone(),
+                    None => parse(),
+                }
+            })
             .collect();
         let mut errors = Vec::new();
         let mut unreadable = HashSet::new();
@@ -75,20 +112,24 @@ impl Library {
             }
         }
         let mut lib_trees = Vec::new();
+        let mut broken_trees = Vec::new();
         for ((t, e), f) in parsed_trees.into_iter().zip(trees) {
-            if t.is_none() {
+            if t.as_ref().is_none_or(|t| t.broken) {
                 unreadable.extend(ContentRef::of_source(&f.source));
             }
             errors.extend(e);
-            lib_trees.extend(t);
+            match t {
+                Some(t) if t.broken => broken_trees.push(t),
+                t => lib_trees.extend(t),
+            }
         }
 
         let rules = if rule_files.is_empty() {
             match RuleSet::try_bundled() {
-                Ok(set) => set.clone(),
+                Ok(set) => Arc::new(set.clone()),
                 Err(rule_errors) => {
                     errors.extend(rule_errors.iter().map(ContentError::from_rule));
-                    RuleSet::default()
+                    Arc::new(RuleSet::default())
                 }
             }
         } else {
@@ -101,7 +142,22 @@ impl Library {
                 .collect();
             // What loaded, beside every problem: `serve` keeps previewing with the rules that are sound while
             // the writer fixes the rest (a build still fails on any problem).
-            let (rules, rule_errors) = RuleSet::from_sources_lenient(&sources);
+            let load = || {
+                let (rules, errors) = RuleSet::from_sources_lenient(&sources);
+                (Arc::new(rules), errors)
+            };
+            let (rules, rule_errors) = match memo {
+                Some(m) => {
+                    let key = rule_files
+                        .iter()
+                        .fold(Fingerprint::new("rules"), |k, f| {
+                            k.bytes(f.display.as_bytes()).bytes(f.text.as_bytes())
+                        })
+                        .finish();
+                    m.rules.get_or(key, load)
+                }
+                None => load(),
+            };
             errors.extend(rule_errors.iter().map(ContentError::from_rule));
             rules
         };
@@ -125,6 +181,7 @@ impl Library {
             tree_index,
             unreadable,
             broken,
+            broken_trees,
         };
         (library, errors)
     }
@@ -153,6 +210,11 @@ impl Library {
             ContentRef::Tree(slug) => self.tree(&slug),
             ContentRef::Article(_) => None,
         }
+    }
+
+    /// The files that exist but could not be read as pages (their problems are reported).
+    pub(crate) fn unreadable(&self) -> impl Iterator<Item = &ContentRef> {
+        self.unreadable.iter()
     }
 
     /// Whether the file `reference` names exists but could not be read (its problems are reported already).

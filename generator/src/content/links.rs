@@ -8,14 +8,14 @@ use super::article::Article;
 use super::content_ref::ContentRef;
 use super::library::Library;
 use super::markdown::{Link, Target};
-use super::tree::{Pos, StepKind};
+use super::tree::{DecisionTree, Pos, StepKind};
 use crate::config::Settings;
 use crate::error::{ContentError, did_you_mean, suggestion};
 
 /// Every broken reference in `lib`, the site whose config is `settings`.
 pub fn check(lib: &Library, settings: &Settings) -> Vec<ContentError> {
     let mut errors = articles(lib, &settings.base_path);
-    errors.extend(trees(lib));
+    errors.extend(trees(lib, &settings.base_path));
     errors.extend(rules(lib, settings));
     if let Some(start) = &settings.start_tree
         && lib.tree(start).is_none()
@@ -72,16 +72,16 @@ fn articles(lib: &Library, base_path: &str) -> Vec<ContentError> {
         .collect()
 }
 
-fn trees(lib: &Library) -> Vec<ContentError> {
+fn trees(lib: &Library, base_path: &str) -> Vec<ContentError> {
     let mut errors = Vec::new();
-    for tree in &lib.trees {
+    for tree in lib.trees.iter().chain(&lib.broken_trees) {
         let at = |p: Pos, message: String| ContentError {
             path: tree.display.clone(),
             line: p.line,
             col: p.col,
             message,
         };
-        for step in &tree.steps {
+        for (i, step) in tree.steps.iter().enumerate() {
             if let StepKind::Outcome {
                 article,
                 article_pos,
@@ -97,7 +97,11 @@ fn trees(lib: &Library) -> Vec<ContentError> {
                 ));
             }
             for link in step.markdown.iter().flat_map(|m| &m.links) {
-                if let Some(m) = problem(lib, link, Origin::TreeStep) {
+                let found = match &link.target {
+                    Target::Path(path) => step_path_problem(lib, tree, i, base_path, path),
+                    _ => problem(lib, link, Origin::TreeStep),
+                };
+                if let Some(m) = found {
                     errors.push(at(
                         step.text_pos,
                         format!("broken link `{}`: {m}", link.written),
@@ -133,9 +137,33 @@ fn problem(lib: &Library, link: &Link, origin: Origin<'_>) -> Option<String> {
             Origin::Article(from) => anchor_problem(anchor, from),
             Origin::TreeStep => None,
         },
-        // Resolved against the page's URL, which only articles have here (a tree's text shows on several).
+        // Resolved against the page's URL, by the callers: `path_problem` and `step_path_problem`.
         Target::Path(_) => None,
     }
+}
+
+/// What is wrong with a link by URL `path` in the text of step `i` of `tree`. The text shows on the step's own
+/// page and, with JavaScript on, in the wizard on the tree's first page, so the link must work from both.
+fn step_path_problem(
+    lib: &Library,
+    tree: &DecisionTree,
+    i: usize,
+    base_path: &str,
+    path: &str,
+) -> Option<String> {
+    if let Some(m) = path_problem(lib, &tree.step_url(i), base_path, path) {
+        return Some(m);
+    }
+    if i == tree.start {
+        return None;
+    }
+    path_problem(lib, &tree.url, base_path, path).map(|m| {
+        format!(
+            "on /{}, where the wizard shows this step too, {m}; write `@/articles/<slug>.md` or a link from the \
+             site's root, which work on both pages",
+            tree.url
+        )
+    })
 }
 
 /// What is wrong with a link by URL `path` on the page at `from` (`articles/x/`), if anything: it must resolve

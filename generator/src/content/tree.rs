@@ -10,7 +10,7 @@ use super::content_ref::ContentRef;
 use super::markdown::{self, Fragment};
 use super::slug;
 use crate::config::toml_error;
-use crate::error::{ContentError, suggestion};
+use crate::error::{ContentError, did_you_mean, suggestion};
 use serde::Deserialize;
 use std::collections::HashMap;
 use toml::Spanned;
@@ -137,10 +137,13 @@ pub struct DecisionTree {
     pub steps: Vec<Step>,
     /// The words of every step, for search: questions and their options, outcomes' titles and fixes as written.
     pub text: String,
+    /// Whether the file has problems: then the tree is no page, but the links in its steps are still checked.
+    pub(crate) broken: bool,
 }
 
 impl DecisionTree {
-    /// Parses and validates a tree file. Returns the tree only when it has no structural problem.
+    /// Parses and validates a tree file. Returns the tree whenever its steps could be read; when it has a
+    /// structural problem it is marked [`DecisionTree::broken`] (no page, but its links are checked).
     pub fn parse(
         source: &str,
         display: &str,
@@ -214,7 +217,12 @@ impl DecisionTree {
         let names: Vec<&str> = index.keys().copied().collect();
 
         let mut steps = Vec::with_capacity(index.len());
-        for node in &file.node {
+        // Where options lead, for the loop and reachability checks, which run even when the tree has other
+        // problems: the targets that name a step (of either kind), and the did-you-mean of those that do not.
+        let total = node_count + file.outcome.len();
+        let mut edges: graph::Edges = vec![Vec::new(); total];
+        let mut guesses: Vec<Vec<usize>> = vec![Vec::new(); total];
+        for (n, node) in file.node.iter().enumerate() {
             let (text_field, is_check) = match (&node.question, &node.check) {
                 (Some(q), None) => (q.get_ref().clone(), false),
                 (None, Some(c)) => (c.get_ref().clone(), true),
@@ -251,6 +259,16 @@ impl DecisionTree {
             }
             let mut choices = Vec::new();
             for opt in &node.option {
+                for named in [&opt.goto, &opt.outcome].into_iter().flatten() {
+                    let name = named.get_ref().as_str();
+                    match index.get(name) {
+                        Some(&i) => edges[n].push((i, named.span().start)),
+                        None => guesses[n].extend(
+                            did_you_mean(name, names.iter().copied())
+                                .and_then(|g| index.get(g).copied()),
+                        ),
+                    }
+                }
                 let target = match (&opt.goto, &opt.outcome) {
                     (Some(_), Some(o)) => {
                         errors.push(err(
@@ -396,46 +414,55 @@ impl DecisionTree {
             }
         };
 
-        // Reachability and cycles only mean something once every option resolved.
-        if let Some(start) = start
-            && errors.is_empty()
-        {
-            let tree = DecisionTree {
-                source: source.to_string(),
-                display: display.to_string(),
-                url: format!("trees/{slug}/"),
-                slug,
-                title: file.title.get_ref().trim().to_string(),
-                summary: file.summary.get_ref().trim().to_string(),
-                start,
-                text: search_text(&steps),
-                steps,
-            };
-            errors.extend(tree.cycles(&file, text));
-            let reached = tree.reachable();
-            for (i, step) in tree.steps.iter().enumerate() {
-                if !reached[i] {
+        // Loops and unreached steps, on whatever resolved: a broken option elsewhere does not hide them. A
+        // duplicate id's second step is reported as a duplicate only.
+        let ids: Vec<&str> = steps.iter().map(|s| s.id.as_str()).collect();
+        errors.extend(graph::loops(&ids, &edges, start, display, text));
+        if let Some(start) = start {
+            let reached = graph::reached(start, &edges, &guesses);
+            for (i, step) in steps.iter().enumerate() {
+                if !reached[i] && index.get(step.id.as_str()) == Some(&i) {
                     let kind = if is_node(i) { "node" } else { "outcome" };
                     errors.push(err(
                         step.pos,
                         format!(
                             "{kind} `{}` is never reached from the start (`{}`): lead an option to it, or remove it",
-                            step.id, tree.steps[tree.start].id
+                            step.id, steps[start].id
                         ),
                     ));
                 }
             }
-            if errors.is_empty() {
-                // Problems in the steps' markdown are the writer's to fix, but the tree works.
-                for step in &tree.steps {
-                    for (_, message) in step.markdown.iter().flat_map(|m| &m.problems) {
-                        errors.push(err(step.text_pos, message.clone()));
-                    }
-                }
-                return (Some(tree), errors);
-            }
         }
-        (None, errors)
+        // The steps' markdown is checked whatever else is wrong.
+        let markdown_problems: Vec<ContentError> = steps
+            .iter()
+            .flat_map(|step| {
+                let at = step.text_pos;
+                step.markdown
+                    .iter()
+                    .flat_map(|m| &m.problems)
+                    .map(move |(_, message)| err(at, message.clone()))
+            })
+            .collect();
+        let broken = start.is_none() || !errors.is_empty();
+        // Problems in the steps' markdown are the writer's to fix, but the tree works.
+        errors.extend(markdown_problems);
+        if steps.is_empty() {
+            return (None, errors);
+        }
+        let tree = DecisionTree {
+            source: source.to_string(),
+            display: display.to_string(),
+            url: format!("trees/{slug}/"),
+            slug,
+            title: file.title.get_ref().trim().to_string(),
+            summary: file.summary.get_ref().trim().to_string(),
+            start: start.unwrap_or(0),
+            text: search_text(&steps),
+            steps,
+            broken,
+        };
+        (Some(tree), errors)
     }
 
     /// The reference rules and links name this tree by (`@/trees/<slug>.toml`).

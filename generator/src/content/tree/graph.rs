@@ -1,23 +1,94 @@
 //! A tree as a graph: where each step's options lead, which steps the start reaches, the options that close a
 //! loop, and the orders pages and the flowchart walk the steps in.
 
-use super::{Choice, DecisionTree, StepKind, TreeFile};
+use super::{Choice, DecisionTree, StepKind};
 use crate::error::ContentError;
 
-impl DecisionTree {
-    /// Which steps can be reached from the start.
-    pub(super) fn reachable(&self) -> Vec<bool> {
-        let mut seen = vec![false; self.steps.len()];
-        let mut stack = vec![self.start];
-        while let Some(i) = stack.pop() {
-            if std::mem::replace(&mut seen[i], true) {
-                continue;
-            }
-            stack.extend(self.next_steps(i));
-        }
-        seen
-    }
+/// Where the options of a tree being checked lead, as far as they name a step that exists: per step, `(step,
+/// byte offset of the name in the file)`. Built even when other parts of the tree are broken, so that loops and
+/// unreachable steps are still found (an unknown target must not hide them).
+pub(super) type Edges = Vec<Vec<(usize, usize)>>;
 
+/// Which steps can be reached from `start` along `edges`, or along `guesses` (an unknown target's likely
+/// meaning: the step a did-you-mean names, which is not reported as unreached on top of the typo).
+pub(super) fn reached(start: usize, edges: &Edges, guesses: &[Vec<usize>]) -> Vec<bool> {
+    let mut seen = vec![false; edges.len()];
+    let mut stack = vec![start];
+    while let Some(i) = stack.pop() {
+        if std::mem::replace(&mut seen[i], true) {
+            continue;
+        }
+        stack.extend(edges[i].iter().map(|&(next, _)| next));
+        stack.extend(guesses.get(i).into_iter().flatten().copied());
+    }
+    seen
+}
+
+/// One error per option that closes a loop, at that option's target: a depth-first walk from `start` first (so
+/// the loop is named from where the reader begins), then from every step not yet walked (a tree whose `start`
+/// is broken still has its loops found).
+pub(super) fn loops(
+    ids: &[&str],
+    edges: &Edges,
+    start: Option<usize>,
+    display: &str,
+    text: &str,
+) -> Vec<ContentError> {
+    // Iterative depth-first search with colours; an edge to a step still on the stack closes a loop.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Colour {
+        White,
+        Grey,
+        Black,
+    }
+    let mut colour = vec![Colour::White; edges.len()];
+    let mut errors = Vec::new();
+    for root in start.into_iter().chain(0..edges.len()) {
+        if colour[root] != Colour::White {
+            continue;
+        }
+        let mut path: Vec<usize> = vec![root];
+        let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
+        colour[root] = Colour::Grey;
+        while let Some(top) = stack.last_mut() {
+            let (node, edge) = *top;
+            let Some(&(next, span)) = edges[node].get(edge) else {
+                colour[node] = Colour::Black;
+                path.pop();
+                stack.pop();
+                continue;
+            };
+            top.1 += 1;
+            match colour[next] {
+                Colour::White => {
+                    colour[next] = Colour::Grey;
+                    path.push(next);
+                    stack.push((next, 0));
+                }
+                Colour::Grey => {
+                    let from = path.iter().position(|&p| p == next).unwrap_or(0);
+                    let mut names: Vec<&str> = path[from..].iter().map(|&p| ids[p]).collect();
+                    names.push(ids[next]);
+                    errors.push(ContentError::at(
+                        display,
+                        text,
+                        span,
+                        format!(
+                            "this option leads back to `{}`, making a loop ({}): a tree must always move on \
+                             toward an outcome",
+                            ids[next],
+                            names.join(" → ")
+                        ),
+                    ));
+                }
+                Colour::Black => {}
+            }
+        }
+    }
+    errors
+}
+
+impl DecisionTree {
     /// The steps a step's options lead to.
     pub fn next_steps(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
         let choices: &[Choice] = match &self.steps[i].kind {
@@ -25,73 +96,6 @@ impl DecisionTree {
             StepKind::Outcome { .. } => &[],
         };
         choices.iter().map(|c| c.next)
-    }
-
-    /// One error per option that closes a loop, at that option's target.
-    pub(super) fn cycles(&self, file: &TreeFile, text: &str) -> Vec<ContentError> {
-        // Iterative depth-first search with colours; an edge to a node still on the stack closes a cycle.
-        #[derive(Clone, Copy, PartialEq)]
-        enum Colour {
-            White,
-            Grey,
-            Black,
-        }
-        let mut colour = vec![Colour::White; self.steps.len()];
-        let mut errors = Vec::new();
-        let mut path: Vec<usize> = Vec::new();
-        let mut stack: Vec<(usize, usize)> = vec![(self.start, 0)];
-        colour[self.start] = Colour::Grey;
-        path.push(self.start);
-        while let Some(top) = stack.last_mut() {
-            let (node, choice_index) = *top;
-            let choices: &[Choice] = match &self.steps[node].kind {
-                StepKind::Question { choices, .. } => choices,
-                StepKind::Outcome { .. } => &[],
-            };
-            if choice_index < choices.len() {
-                top.1 += 1;
-                let next = choices[choice_index].next;
-                match colour[next] {
-                    Colour::White => {
-                        colour[next] = Colour::Grey;
-                        path.push(next);
-                        stack.push((next, 0));
-                    }
-                    Colour::Grey => {
-                        let from = path.iter().position(|&p| p == next).unwrap_or(0);
-                        let mut names: Vec<&str> = path[from..]
-                            .iter()
-                            .map(|&p| self.steps[p].id.as_str())
-                            .collect();
-                        names.push(&self.steps[next].id);
-                        // The option's `goto` in the file (nodes are in file order, and so are options,
-                        // but choices skip broken options; there are none when this runs).
-                        let span = file.node[node]
-                            .option
-                            .get(choice_index)
-                            .and_then(|o| o.goto.as_ref())
-                            .map_or(0, |g| g.span().start);
-                        errors.push(ContentError::at(
-                            &self.display,
-                            text,
-                            span,
-                            format!(
-                                "this option leads back to `{}`, making a loop ({}): a tree must always move on \
-                                 toward an outcome",
-                                self.steps[next].id,
-                                names.join(" → ")
-                            ),
-                        ));
-                    }
-                    Colour::Black => {}
-                }
-            } else {
-                colour[node] = Colour::Black;
-                path.pop();
-                stack.pop();
-            }
-        }
-        errors
     }
 
     /// For each step, the steps whose options lead to it.
