@@ -20,7 +20,9 @@ pub fn run(args: &[String]) -> Result<()> {
         return crate::serve_bench::run();
     }
     if let Some(a) = args.first() {
-        anyhow::bail!("unknown option `{a}` for bench (expected nothing, --serve, --search or --sites)");
+        anyhow::bail!(
+            "unknown option `{a}` for bench (expected nothing, --serve, --search or --sites)"
+        );
     }
     let corpus = crate::accuracy::corpus_dir();
     let files = corpus_files(&corpus.join("emails"))?;
