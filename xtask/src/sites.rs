@@ -134,8 +134,13 @@ pub fn run(o: &Options) -> Result<()> {
         .arg(&work)
         .env(
             "BOUNCEBOOK_BUILD",
-            // The script runs this with `bash -c`, so the path is quoted against spaces.
-            format!("'{}' build --root {{src}} --output {{out}}", bin.display()),
+            // The script runs this with `bash -c`, so the path is quoted against spaces. make_corpus.py writes
+            // content only, and a folder without bouncebook.toml is not a site (issue 12): the first run writes a
+            // minimal one, which takes no measurable time.
+            format!(
+                "[ -f {{src}}/bouncebook.toml ] || printf 'title = \"Synthetic KB\"\\nbase-url = \"https://kb.example.org/\"\\n' > {{src}}/bouncebook.toml; '{}' build --root {{src}} --output {{out}}",
+                bin.display()
+            ),
         );
     if !o.tools.is_empty() {
         cmd.arg("-t").arg(o.tools.join(" "));
