@@ -166,45 +166,33 @@ pub fn bench(runs: usize) -> Result<serde_json::Value> {
     cmd.arg("tests/browser/bench.mjs")
         .arg(runs.to_string())
         .env("BOUNCEBOOK_SITE", site()?);
-    let out = cmd
-        .current_dir(root())
-        .output()
-        .context("failed to run node tests/browser/bench.mjs")?;
-    if !out.status.success() {
-        bail!(
-            "tests/browser/bench.mjs failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    let last = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .to_string();
-    serde_json::from_str(&last).with_context(|| format!("bench.mjs printed {last:?}"))
+    last_json_line(cmd, "tests/browser/bench.mjs")
 }
 
 /// Runs `tests/browser/search-bytes.mjs` over the built site in `dir`: what the first query on its search page
 /// downloads, for each of `queries` (see that file).
 pub fn search_bytes(dir: &std::path::Path, queries: &[&str]) -> Result<serde_json::Value> {
     ensure_node_modules()?;
-    let out = Command::new("node")
-        .arg("tests/browser/search-bytes.mjs")
+    let mut cmd = Command::new("node");
+    cmd.arg("tests/browser/search-bytes.mjs")
         .arg(dir)
-        .args(queries)
+        .args(queries);
+    last_json_line(cmd, "tests/browser/search-bytes.mjs")
+}
+
+/// Runs a node script from the workspace root and reads the JSON object it prints as its last line.
+fn last_json_line(mut cmd: Command, script: &str) -> Result<serde_json::Value> {
+    let out = cmd
         .current_dir(root())
         .output()
-        .context("failed to run node tests/browser/search-bytes.mjs")?;
+        .with_context(|| format!("failed to run node {script}"))?;
     if !out.status.success() {
-        bail!(
-            "tests/browser/search-bytes.mjs failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        bail!("{script} failed: {}", String::from_utf8_lossy(&out.stderr));
     }
     let last = String::from_utf8_lossy(&out.stdout)
         .lines()
         .last()
         .unwrap_or_default()
         .to_string();
-    serde_json::from_str(&last).with_context(|| format!("search-bytes.mjs printed {last:?}"))
+    serde_json::from_str(&last).with_context(|| format!("{script} printed {last:?}"))
 }

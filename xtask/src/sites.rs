@@ -109,17 +109,7 @@ pub fn run(o: &Options) -> Result<()> {
     if let Err(e) = crate::wasm::build() {
         eprintln!("warning: the widget did not build ({e:#}); bouncebook is timed without it");
     }
-    eprintln!("==> cargo build --release -p generator");
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .current_dir(crate::wasm::root())
-        .args(["build", "--quiet", "--release", "-p", "generator", "--bin"])
-        .arg("bouncebook")
-        .status()
-        .context("failed to start cargo")?;
-    if !status.success() {
-        bail!("cargo build --release -p generator failed ({status})");
-    }
-    let bin = crate::wasm::target_dir().join("release/bouncebook");
+    let bin = crate::serve_bench::release_bouncebook()?;
     let work = crate::wasm::target_dir().join("bench-sites");
     std::fs::create_dir_all(&work)
         .with_context(|| format!("failed to create {}", work.display()))?;
