@@ -231,9 +231,10 @@ fn after_size_label(before: &[u8]) -> bool {
     let Some(label) = before.strip_suffix(b":") else {
         return false;
     };
-    let tail = &label[label.len().saturating_sub(16)..];
-    let tail = tail.to_ascii_lowercase();
-    tail.ends_with(b"size") || tail.ends_with(b"bytes)") || tail.ends_with(b"bytes")
+    let ends_with = |word: &[u8]| {
+        label.len() >= word.len() && label[label.len() - word.len()..].eq_ignore_ascii_case(word)
+    };
+    ends_with(b"size") || ends_with(b"bytes)") || ends_with(b"bytes")
 }
 
 /// Whether the digits at `start` end a run of hex digits and colons with two colons or more right before them:
@@ -284,14 +285,14 @@ pub(crate) fn all_replies(text: &str) -> impl Iterator<Item = Found<ReplyCode>> 
             if start > 0 && b[start - 1].is_ascii_alphanumeric() {
                 continue;
             }
+            let Some(code) = text.get(start..start + 3).and_then(ReplyCode::parse) else {
+                continue;
+            };
             // The last group of an IPv6 address (`2001:db8::222`) is not a reply code, nor a size after its label
             // (`Size (in bytes): 222`).
             if in_ipv6(b, start) || after_size_label(&b[..p]) {
                 continue;
             }
-            let Some(code) = text.get(start..start + 3).and_then(ReplyCode::parse) else {
-                continue;
-            };
             // A reply code followed by its enhanced status code (`550 5.2.2`, `550-'5.2.2`) is one wherever it
             // stands; otherwise it must start a line or follow a separator.
             let with_status = matches!(b.get(start + 3), Some(b' ' | b'-')) && {

@@ -6,23 +6,19 @@
 // impact.
 // Any uncaught exception or console error on a page fails the test too.
 
-import { test, before, after, afterEach } from "node:test";
+import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import {
-  serve, launch, siteUnderTest, checkerPath, paste, watchErrors, ROOT, readFileSync, join,
+  serve, launch, siteUnderTest, checkerPath, paste, failOnPageErrors, ROOT, readFileSync, join,
 } from "./support.mjs";
 
 const AXE = createRequire(join(ROOT, "package.json")).resolve("axe-core/axe.min.js");
 const FIXTURES = join(ROOT, "tests/browser/fixtures/bounces");
 
 let server, browser;
-const watched = [];
+const watch = failOnPageErrors();
 
-afterEach(() => {
-  const problems = watched.flatMap((seen) => seen.splice(0));
-  assert.deepEqual(problems, [], "no uncaught exception or console error on the page");
-});
 
 before(async () => {
   server = await serve(siteUnderTest().dir);
@@ -77,7 +73,7 @@ for (const [width, viewport] of Object.entries(WIDTHS)) for (const scheme of ["l
   for (const p of PAGES) {
     test(`axe finds no violation: ${p.name} (${width}, ${scheme})`, async () => {
       const page = await browser.newPage();
-      watched.push(watchErrors(page));
+      watch(page);
       await page.setViewportSize(viewport);
       await page.emulateMedia({ colorScheme: scheme });
       const res = await page.goto(server.url + p.path);

@@ -4,10 +4,10 @@
 // a related article of a classified bounce; the evidence box opens on its first mark; a visible Check button and
 // Ctrl+Enter check the text; screenshots at desktop and phone widths land in tests/artifacts/.
 
-import { test, before, after, afterEach } from "node:test";
+import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  serve, launch, siteUnderTest, checkerPath, paste, shown, watchErrors, ARTIFACTS, ROOT, mkdirSync, readFileSync,
+  serve, launch, siteUnderTest, checkerPath, paste, shown, failOnPageErrors, ARTIFACTS, ROOT, mkdirSync, readFileSync,
   readdirSync, join,
 } from "./support.mjs";
 
@@ -15,12 +15,8 @@ const FIXTURES = join(ROOT, "tests/browser/fixtures/bounces");
 const fixture = (name) => readFileSync(join(FIXTURES, name), "utf8");
 
 let server, browser, page, site;
-const watched = [];
+const watch = failOnPageErrors();
 
-afterEach(() => {
-  const problems = watched.flatMap((seen) => seen.splice(0));
-  assert.deepEqual(problems, [], "no uncaught exception or console error on the page");
-});
 
 before(async () => {
   const s = siteUnderTest();
@@ -28,7 +24,7 @@ before(async () => {
   server = await serve(s.dir);
   browser = await launch();
   page = await browser.newPage();
-  watched.push(watchErrors(page));
+  watch(page);
   await page.goto(server.url + checkerPath());
   await page.waitForFunction(() => document.querySelector("bounce-checker")?._ready === true);
 });

@@ -5,10 +5,10 @@
 // scrolls sideways and the card's text stands out, and screenshots land in tests/artifacts/. Any uncaught
 // exception or console error on a page fails the test that caused it.
 
-import { test, before, after, afterEach } from "node:test";
+import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  serve, launch, siteUnderTest, checkerPath, paste, shown, watchErrors, layout, contrasts,
+  serve, launch, siteUnderTest, checkerPath, paste, shown, failOnPageErrors, layout, contrasts,
   ARTIFACTS, ROOT, mkdirSync, readFileSync, join,
 } from "./support.mjs";
 
@@ -20,19 +20,15 @@ let server, browser, page, site;
 const requests = [];
 let readyAt = Infinity;
 /** Per page opened, what went wrong on it: uncaught exceptions and console errors. */
-const watched = [];
+const watch = failOnPageErrors();
 
 /** A new page whose exceptions and console errors fail the test that is running. */
 async function newPage() {
   const p = await browser.newPage();
-  watched.push(watchErrors(p));
+  watch(p);
   return p;
 }
 
-afterEach(() => {
-  const problems = watched.flatMap((seen) => seen.splice(0));
-  assert.deepEqual(problems, [], "no uncaught exception or console error on the page");
-});
 
 before(async () => {
   const s = siteUnderTest();
@@ -165,7 +161,7 @@ test("a real paste (Ctrl+V) is checked at once, and typing once the reader pause
   // A browser of its own: a page's clock is its whole context's, and the other tests need time to flow.
   const own = await launch();
   const p = await own.newPage();
-  watched.push(watchErrors(p));
+  watch(p);
   await own.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.origin });
   await p.goto(server.url + checkerPath());
   await p.waitForFunction(() => document.querySelector("bounce-checker")?._ready === true);

@@ -3,17 +3,13 @@
 // scrolls sideways, and each option leads somewhere the reader can follow (a link to the step it goes to, which
 // exists). Screenshots at phone and desktop widths land in tests/artifacts/.
 
-import { test, before, after, afterEach } from "node:test";
+import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { serve, launch, siteUnderTest, watchErrors, layout, ARTIFACTS, mkdirSync, readFileSync, join } from "./support.mjs";
+import { serve, launch, siteUnderTest, failOnPageErrors, layout, ARTIFACTS, mkdirSync, readFileSync, join } from "./support.mjs";
 
 let server, browser, site;
-const watched = [];
+const watch = failOnPageErrors();
 
-afterEach(() => {
-  const problems = watched.flatMap((seen) => seen.splice(0));
-  assert.deepEqual(problems, [], "no uncaught exception or console error on the page");
-});
 
 before(async () => {
   site = JSON.parse(readFileSync(join(siteUnderTest().dir, "widget/site.json"), "utf8"));
@@ -63,7 +59,7 @@ test("every tree's flowchart reads on a phone: text at 14 px or more, options th
   mkdirSync(ARTIFACTS, { recursive: true });
   for (const tree of trees) {
     const page = await browser.newPage();
-    watched.push(watchErrors(page));
+    watch(page);
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${server.url}/${tree.url}`);
     await page.locator("details.flowchart > summary").click();

@@ -3,22 +3,18 @@
 // never sends to a server; opening the link fills the box and checks it again. A link past the size cap, or one
 // whose fragment is damaged, says so in words and runs nothing. Any uncaught exception or console error fails.
 
-import { test, before, after, afterEach } from "node:test";
+import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  serve, launch, siteUnderTest, checkerPath, paste, shown, watchErrors, ARTIFACTS, ROOT, mkdirSync, readFileSync,
+  serve, launch, siteUnderTest, checkerPath, paste, shown, failOnPageErrors, ARTIFACTS, ROOT, mkdirSync, readFileSync,
   join,
 } from "./support.mjs";
 
 const FIXTURES = join(ROOT, "tests/browser/fixtures/bounces");
 
 let server, browser;
-const watched = [];
+const watch = failOnPageErrors();
 
-afterEach(() => {
-  const problems = watched.flatMap((seen) => seen.splice(0));
-  assert.deepEqual(problems, [], "no uncaught exception or console error on the page");
-});
 
 before(async () => {
   server = await serve(siteUnderTest().dir);
@@ -33,7 +29,7 @@ after(async () => {
 
 async function open(url, viewport = { width: 1280, height: 900 }) {
   const page = await browser.newPage();
-  watched.push(watchErrors(page));
+  watch(page);
   await page.setViewportSize(viewport);
   await page.goto(url);
   await page.waitForFunction(() => document.querySelector("bounce-checker")?._ready === true);

@@ -12,6 +12,8 @@ import { tmpdir } from "node:os";
 import { join, extname, resolve, dirname, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { afterEach } from "node:test";
+import assert from "node:assert/strict";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const ARTIFACTS = join(ROOT, "tests/artifacts");
@@ -132,6 +134,20 @@ export function watchErrors(page) {
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("console", (m) => m.type() === "error" && problems.push(`console error: ${m.text()}`));
   return problems;
+}
+
+/** For the test file that calls it: an `afterEach` that fails the test that was running when a watched page had an
+ * uncaught exception or a console error. Returns the function that puts a page under watch (and returns it). */
+export function failOnPageErrors() {
+  const watched = [];
+  afterEach(() => {
+    const problems = watched.flatMap((seen) => seen.splice(0));
+    assert.deepEqual(problems, [], "no uncaught exception or console error on the page");
+  });
+  return (page) => {
+    watched.push(watchErrors(page));
+    return page;
+  };
 }
 
 let site = null;
