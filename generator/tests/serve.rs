@@ -6,21 +6,11 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 use support::*;
-
-/// Stops the server when the test ends, however it ends.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// `GET path` → (status, body).
 fn get(address: &str, path: &str) -> (u16, String) {
@@ -78,59 +68,9 @@ fn wait_for(
     }
 }
 
-/// A running `bouncebook serve` on a free port: the process, its address and what it printed so far.
-struct Running {
-    _server: Server,
-    address: String,
-    log: std::sync::Arc<std::sync::Mutex<String>>,
-}
-
-impl Running {
-    /// What the server printed to the terminal so far.
-    fn terminal(&self) -> String {
-        self.log.lock().map(|l| l.clone()).unwrap_or_default()
-    }
-}
-
-/// Starts `bouncebook serve --port 0` in `site` and waits until it says where it serves.
-fn start(site: &std::path::Path) -> Running {
-    let mut child = bin()
-        .args(["serve", "--port", "0"])
-        .current_dir(site)
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start serve");
-    let stderr = child.stderr.take().expect("stderr");
-    let server = Server(child);
-    let mut lines = BufReader::new(stderr).lines();
-    let mut before = String::new();
-    let address = loop {
-        let line = lines
-            .next()
-            .unwrap_or_else(|| panic!("serve ended without saying where it serves:\n{before}"))
-            .expect("line");
-        before.push_str(&line);
-        before.push('\n');
-        if let Some(rest) = line.split(" at http://").nth(1) {
-            break rest.split('/').next().unwrap_or_default().to_string();
-        }
-    };
-    // Keep reading the terminal output so the server never blocks on a full pipe; collect it for asserts.
-    let log = std::sync::Arc::new(std::sync::Mutex::new(before));
-    let sink = log.clone();
-    std::thread::spawn(move || {
-        for line in lines.map_while(Result::ok) {
-            if let Ok(mut l) = sink.lock() {
-                l.push_str(&line);
-                l.push('\n');
-            }
-        }
-    });
-    Running {
-        _server: server,
-        address,
-        log,
-    }
+/// Starts `bouncebook serve --port 0` in `site` and waits until it says where it serves (stopped when dropped).
+fn start(site: &std::path::Path) -> support::serve::Serve {
+    support::serve::Serve::start(site, &[])
 }
 
 #[test]
